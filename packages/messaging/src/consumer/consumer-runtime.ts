@@ -1,0 +1,258 @@
+/**
+ * Runs a consumer group member: joins the group, fetches from the committed offsets (earliest when the
+ * group has none), hands every record to its partition's lane, commits after handling, follows
+ * rebalances, and comes back by itself when the broker connection or the fetch stream fails.
+ */
+import {
+  Consumer,
+  type Message,
+  type MessagesStream,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  stringDeserializer,
+} from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import { baseClientOptions, type KafkaConnection } from '../kafka-client-options.ts';
+import { sleep } from './errors.ts';
+import { type LaneLimits, PartitionLane } from './partition-lane.ts';
+import type { ConsumedRecord, Outcome, RecordHandler } from './types.ts';
+
+export interface ConsumerRuntimeOptions {
+  connection: KafkaConnection;
+  groupId: string;
+  topics: string[];
+  handler: RecordHandler;
+  logger: Logger;
+  /** Per-partition bounds on records held in memory. */
+  limits?: Partial<LaneLimits>;
+  /** A member that stops heartbeating is removed from the group after this long. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long the broker may hold a fetch open waiting for data. */
+  maxWaitTimeMs?: number;
+  /** Called after each record's outcome (metrics). */
+  onOutcome?: (record: ConsumedRecord, outcome: Outcome, elapsedMs: number) => void;
+  /** Called when a commit fails (it is retried with the next commit of that partition). */
+  onCommitError?: (error: Error) => void;
+}
+
+export interface ConsumerStatus {
+  connected: boolean;
+  assigned: string[];
+  queued: number;
+  lastError: string | undefined;
+  /** Oldest time a busy lane last made progress; undefined when every lane is idle. */
+  oldestBusySince: number | undefined;
+}
+
+export class ConsumerRuntime {
+  readonly #options: ConsumerRuntimeOptions;
+  readonly #limits: LaneLimits;
+  readonly #log: Logger;
+  readonly #lanes = new Map<string, PartitionLane>();
+  #consumer: Consumer<Buffer, Buffer, string, Buffer> | undefined;
+  #stream: MessagesStream<Buffer, Buffer, string, Buffer> | undefined;
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #connected = false;
+  #lastError: string | undefined;
+  /** Partitions of the latest assignment; undefined until the group told us. */
+  #assigned: Set<string> | undefined;
+
+  constructor(options: ConsumerRuntimeOptions) {
+    this.#options = options;
+    this.#limits = { maxQueuedRecords: 1000, maxQueuedBytes: 8 * 1024 * 1024, ...options.limits };
+    this.#log = options.logger.child({ group: options.groupId });
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  status(): ConsumerStatus {
+    let queued = 0;
+    let oldestBusySince: number | undefined;
+    for (const lane of this.#lanes.values()) {
+      queued += lane.queued;
+      if (lane.busy) oldestBusySince = Math.min(oldestBusySince ?? lane.lastProgressAt, lane.lastProgressAt);
+    }
+    return {
+      connected: this.#connected,
+      assigned: [...this.#lanes.keys()],
+      queued,
+      lastError: this.#lastError,
+      oldestBusySince,
+    };
+  }
+
+  /** Lag per partition (high watermark minus committed offset), for health and metrics. */
+  async lag(): Promise<Map<string, bigint>> {
+    const consumer = this.#consumer;
+    const result = new Map<string, bigint>();
+    if (!consumer || !this.#connected) return result;
+    const lag = await consumer.getLag({ topics: this.#options.topics });
+    for (const [topic, partitions] of lag) {
+      partitions.forEach((value, partition) => {
+        if (value >= 0n) result.set(`${topic}:${partition}`, value);
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Stops fetching, lets the records being handled finish (up to `graceMs`), commits what was handled,
+   * leaves the group and closes the connections.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.#stopping = true;
+    this.#stream?.pause();
+    await this.#stopLanes(graceMs);
+    await this.#closeStream();
+    await this.#loop;
+    await this.#consumer
+      ?.close(true)
+      .catch((error: Error) => this.#log.warn({ err: error }, 'consumer close failed'));
+  }
+
+  async #run(): Promise<void> {
+    let backoff = 500;
+    while (!this.#stopping) {
+      try {
+        this.#consumer ??= this.#createConsumer();
+        const stream = await this.#consumer.consume({
+          topics: this.#options.topics,
+          autocommit: false,
+          mode: MessagesStreamModes.COMMITTED,
+          fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+          maxWaitTime: this.#options.maxWaitTimeMs ?? 1000,
+          maxBytesPerPartition: 1024 * 1024,
+          deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string },
+        });
+        this.#stream = stream;
+        this.#connected = true;
+        this.#lastError = undefined;
+        backoff = 500;
+        this.#log.info({ topics: this.#options.topics }, 'consumer joined the group and is fetching');
+        await this.#pump(stream);
+      } catch (error) {
+        this.#lastError = (error as Error).message;
+        if (!this.#stopping) this.#log.warn({ err: error, retryInMs: backoff }, 'consumer stream failed');
+      }
+      this.#connected = false;
+      if (this.#stopping) break;
+      // Start over from the committed offsets: lanes are dropped, their uncommitted records come again.
+      await this.#stopLanes(5000);
+      await this.#closeStream();
+      await sleep(backoff).catch(() => undefined);
+      backoff = Math.min(backoff * 2, 10_000);
+    }
+  }
+
+  #createConsumer(): Consumer<Buffer, Buffer, string, Buffer> {
+    const consumer = new Consumer<Buffer, Buffer, string, Buffer>({
+      ...baseClientOptions(this.#options.connection, this.#options.groupId),
+      groupId: this.#options.groupId,
+      sessionTimeout: this.#options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: this.#options.heartbeatIntervalMs ?? 1000,
+      rebalanceTimeout: 30_000,
+      retries: 3,
+      retryDelay: 500,
+    });
+    consumer.on(
+      'consumer:group:join',
+      (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
+        const assigned = new Set<string>();
+        for (const assignment of payload.assignments ?? []) {
+          for (const partition of assignment.partitions) assigned.add(`${assignment.topic}:${partition}`);
+        }
+        this.#assigned = assigned;
+        this.#log.info({ assigned: [...assigned] }, 'partitions assigned');
+        for (const [key, lane] of this.#lanes) {
+          if (!assigned.has(key)) {
+            this.#lanes.delete(key);
+            this.#log.info(
+              { topic: lane.topic, partition: lane.partition },
+              'partition revoked; lane stopped',
+            );
+            void lane.stop(5000);
+          }
+        }
+      },
+    );
+    return consumer;
+  }
+
+  #pump(stream: MessagesStream<Buffer, Buffer, string, Buffer>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      stream.on('data', (message: Message<Buffer, Buffer, string, Buffer>) => this.#dispatch(message));
+      stream.once('error', reject);
+      stream.once('close', () => resolve());
+      stream.once('end', () => resolve());
+    });
+  }
+
+  #dispatch(message: Message<Buffer, Buffer, string, Buffer>): void {
+    if (this.#stopping) return;
+    const key = `${message.topic}:${message.partition}`;
+    if (this.#assigned && !this.#assigned.has(key)) return; // buffered before a revocation
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = this.#createLane(message.topic, message.partition);
+      this.#lanes.set(key, lane);
+    }
+    const record: ConsumedRecord & { commit: () => Promise<void> } = {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key ?? null,
+      value: message.value ?? null,
+      headers: message.headerEntries,
+      commit: message.commit as () => Promise<void>,
+    };
+    lane.offer(record);
+  }
+
+  #createLane(topic: string, partition: number): PartitionLane {
+    const key = `${topic}:${partition}`;
+    return new PartitionLane(topic, partition, this.#limits, {
+      handle: this.#options.handler,
+      commit: (record) => {
+        const commit = (record as ConsumedRecord & { commit: () => Promise<void> }).commit;
+        return Promise.resolve(commit()).catch((error: Error) => {
+          this.#log.warn(
+            { err: error, topic, partition, offset: String(record.offset) },
+            'offset commit failed',
+          );
+          this.#options.onCommitError?.(error);
+        });
+      },
+      outcome: (record, outcome, elapsedMs) => this.#options.onOutcome?.(record, outcome, elapsedMs),
+      stalled: (record, error, delayMs) => {
+        this.#log.error(
+          { err: error, topic, partition, offset: String(record.offset), retryInMs: delayMs },
+          'record handling interrupted by an outage; the partition waits and tries the record again',
+        );
+      },
+      rewind: (offset) => {
+        this.#stream?.offsetsToFetch.set(key, offset);
+      },
+    });
+  }
+
+  async #stopLanes(graceMs: number): Promise<void> {
+    const lanes = [...this.#lanes.values()];
+    this.#lanes.clear();
+    await Promise.all(lanes.map((lane) => lane.stop(graceMs)));
+  }
+
+  async #closeStream(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream && !stream.destroyed) {
+      await stream
+        .close()
+        .catch((error: Error) => this.#log.warn({ err: error }, 'closing the fetch stream failed'));
+    }
+  }
+}

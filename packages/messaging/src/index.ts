@@ -1,0 +1,36 @@
+export {
+  ConsumerRuntime,
+  type ConsumerRuntimeOptions,
+  type ConsumerStatus,
+} from './consumer/consumer-runtime.ts';
+export {
+  type DeadLetterOptions,
+  DeadLetterReasonHeader,
+  DltHeaders,
+  deadLetter,
+  deadLetterHeaders,
+  readDeadLetterHeaders,
+} from './consumer/dead-letter.ts';
+export { HandlingAbortedError, isAbort, PoisonRecordError, sleep } from './consumer/errors.ts';
+export { OutageBoard, type OutageTracker, waitOut } from './consumer/outage.ts';
+export { isOutage, isRetryable, OutageError, type RetryOptions, retry } from './consumer/retry.ts';
+export { HandlerTimeoutError, timeout } from './consumer/timeout.ts';
+export {
+  type ConsumedRecord,
+  compose,
+  lastHeader,
+  type Middleware,
+  type Outcome,
+  type OutcomeStatus,
+  type RecordHandler,
+} from './consumer/types.ts';
+export {
+  type GateResult,
+  IdempotencyGate,
+  type IdempotencyOptions,
+  processedKeyPrefix,
+} from './idempotency.ts';
+export { baseClientOptions, type KafkaConnection, type KafkaSecurity } from './kafka-client-options.ts';
+export { javaKeyPartition } from './partitioner.ts';
+export { KafkaPublisher, type OutgoingRecord, PublishFailedError, type RecordAck } from './publisher.ts';
+export { ensureTopics, type TopicSettings } from './topic-admin.ts';
