@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PartitionLane } from './partition-lane.ts';
+import type { ConsumedRecord, Outcome } from './types.ts';
+
+function record(offset: number, partition = 0): ConsumedRecord {
+  return {
+    topic: 't',
+    partition,
+    offset: BigInt(offset),
+    timestamp: 0n,
+    key: Buffer.from('k'),
+    value: Buffer.from('v'),
+    headers: [],
+  };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const sent: Outcome = { status: 'SENT', detail: 'ok' };
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function harness(limits = { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 }) {
+  const handled: bigint[] = [];
+  const committed: bigint[] = [];
+  const rewinds: bigint[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  const lane = new PartitionLane('t', 0, limits, {
+    handle: async (r) => {
+      await gate;
+      handled.push(r.offset);
+      return sent;
+    },
+    commit: async (r) => {
+      committed.push(r.offset);
+    },
+    outcome: () => {},
+    stalled: () => {},
+    rewind: (offset) => rewinds.push(offset),
+  });
+  return {
+    lane,
+    handled,
+    committed,
+    rewinds,
+    block() {
+      const d = deferred();
+      gate = d.promise;
+      return d.resolve;
+    },
+  };
+}
+
+describe('PartitionLane', () => {
+  test('handles records in offset order and commits each after handling', async () => {
+    const h = harness();
+    for (const offset of [5, 6, 7]) h.lane.offer(record(offset));
+    while (h.lane.busy) await tick();
+    assert.deepEqual(h.handled, [5n, 6n, 7n]);
+    assert.deepEqual(h.committed, [5n, 6n, 7n]);
+  });
+
+  test('ignores records re-fetched below the expected offset (after a rebalance refresh)', async () => {
+    const h = harness();
+    h.lane.offer(record(10));
+    h.lane.offer(record(11));
+    assert.equal(h.lane.offer(record(10)), false);
+    while (h.lane.busy) await tick();
+    assert.deepEqual(h.handled, [10n, 11n]);
+  });
+
+  test('a full lane drops new records and rewinds to the first dropped one when it has room', async () => {
+    const h = harness({ maxQueuedRecords: 4, maxQueuedBytes: 1 << 20 });
+    const release = h.block();
+    for (let offset = 0; offset < 4; offset++) assert.equal(h.lane.offer(record(offset)), true);
+    assert.equal(h.lane.offer(record(4)), false, 'no room: dropped');
+    assert.equal(h.lane.offer(record(5)), false);
+    assert.equal(h.lane.queued, 4, 'memory stays bounded');
+    release();
+    while (h.lane.busy) await tick();
+    assert.deepEqual(h.handled, [0n, 1n, 2n, 3n]);
+    assert.ok(h.rewinds.includes(4n), `rewound to 4, got ${h.rewinds}`);
+    // A stale fetch delivers 6 first: rejected and rewound again; then 4 arrives and flows.
+    assert.equal(h.lane.offer(record(6)), false);
+    assert.equal(h.lane.offer(record(4)), true);
+    assert.equal(h.lane.offer(record(5)), true);
+    while (h.lane.busy) await tick();
+    assert.deepEqual(h.handled, [0n, 1n, 2n, 3n, 4n, 5n]);
+  });
+
+  test('a real gap in the log is accepted when the same first offset comes back twice', async () => {
+    const h = harness({ maxQueuedRecords: 1, maxQueuedBytes: 1 << 20 });
+    const release = h.block();
+    h.lane.offer(record(0));
+    assert.equal(h.lane.offer(record(1)), false);
+    release();
+    while (h.lane.busy) await tick();
+    assert.equal(h.lane.offer(record(3)), false, 'first sight of 3 while expecting 1: rewind');
+    assert.equal(h.lane.offer(record(3)), true, 'second sight: offsets 1 and 2 do not exist');
+    while (h.lane.busy) await tick();
+    assert.deepEqual(h.handled, [0n, 3n]);
+  });
+
+  test('an error escaping the handler is an outage: the same record is tried again, nothing committed meanwhile', async () => {
+    let calls = 0;
+    const committed: bigint[] = [];
+    const stalls: number[] = [];
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 10, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => {
+          calls++;
+          if (calls < 3) throw new Error('redis down');
+          return sent;
+        },
+        commit: async (r) => {
+          committed.push(r.offset);
+        },
+        outcome: () => {},
+        stalled: (_r, _e, delay) => stalls.push(delay),
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(0));
+    while (lane.busy) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(calls, 3);
+    assert.deepEqual(stalls, [250, 500], 'capped exponential back-off');
+    assert.deepEqual(committed, [0n]);
+  });
+
+  test('stop() lets the running record finish and drops the queued ones uncommitted', async () => {
+    const h = harness();
+    const release = h.block();
+    h.lane.offer(record(0));
+    h.lane.offer(record(1));
+    h.lane.offer(record(2));
+    const stopping = h.lane.stop(5000);
+    release();
+    await stopping;
+    assert.deepEqual(h.handled, [0n]);
+    assert.deepEqual(h.committed, [0n]);
+    assert.equal(h.lane.offer(record(3)), false, 'a stopped lane takes nothing');
+  });
+});

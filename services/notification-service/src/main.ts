@@ -1,0 +1,177 @@
+/**
+ * notification-service's composition root: reads the configuration, builds every part explicitly and
+ * wires them together. Nothing else happens here.
+ */
+import { type EventTypeName, EventTypes } from '@commerce/contracts';
+import {
+  ConsumerRuntime,
+  ensureTopics,
+  ensureTopicsWhenReachable,
+  IdempotencyGate,
+  KafkaPublisher,
+  OutageBoard,
+} from '@commerce/messaging';
+import {
+  createHttpServer,
+  createLogger,
+  createMetrics,
+  installShutdown,
+  loadConfigOrExit,
+  registerActuator,
+  startHttpServer,
+} from '@commerce/platform';
+import { readConfig } from './config.ts';
+import { createDeadLetterLogger } from './handling/dead-letter-logger.ts';
+import { createEventHandler } from './handling/event-handler.ts';
+import { buildPipeline } from './handling/pipeline.ts';
+import { consumerHealth, outageHealth, redisHealth } from './health.ts';
+import { createNotificationMetrics } from './metrics.ts';
+import { FailureSimulatingNotifier } from './notifier/failure-simulation.ts';
+import { LogNotifier } from './notifier/log-notifier.ts';
+import type { Notifier } from './notifier/notifier.ts';
+import { WebhookNotifier } from './notifier/webhook-notifier.ts';
+import { createRedis } from './redis.ts';
+
+const config = loadConfigOrExit(readConfig);
+const logger = createLogger({ service: config.serviceName, level: config.log.level, logDir: config.log.dir });
+const registry = createMetrics(config.serviceName);
+const metrics = createNotificationMetrics(registry);
+
+const { kafka } = config;
+const eventTopics = Object.keys(EventTypes).map(
+  (type) => [kafka.topics[type as EventTypeName], type] as const,
+);
+const typeOfTopic = new Map<string, EventTypeName>(eventTopics);
+const dlqTopicOf = (topic: string) => `${topic}${kafka.dlqSuffix}`;
+const typeOfDlqTopic = new Map<string, EventTypeName>(
+  eventTopics.map(([topic, type]) => [dlqTopicOf(topic), type]),
+);
+
+const outages = new OutageBoard((component, error, retryInMs) => {
+  logger.error(
+    { component, err: error, retryInMs },
+    `${component} unavailable; waiting, nothing is dead-lettered for it`,
+  );
+});
+const redis = createRedis(config.redis, logger);
+const gate = new IdempotencyGate(redis, { ...config.idempotency, tracker: outages });
+const deliveryNotifier: Notifier = config.webhook.url
+  ? new WebhookNotifier({ url: config.webhook.url, timeoutMs: config.webhook.timeoutMs })
+  : new LogNotifier(logger);
+const notifier = new FailureSimulatingNotifier(deliveryNotifier);
+const dlqPublisher = new KafkaPublisher(kafka.connection, 'dlq-producer', { deliveryTimeoutMs: 10_000 });
+
+const handler = buildPipeline(
+  createEventHandler({ typeOfTopic, gate, notifier, maxRecordBytes: config.maxRecordBytes }),
+  {
+    publisher: dlqPublisher,
+    consumerGroup: config.consumerGroup,
+    dlqTopicOf,
+    backoffMs: config.retry.backoffMs,
+    maxRetries: config.retry.maxRetries,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+    tracker: outages,
+    onAttemptFailed: (record, error, attempt, willRetry) => {
+      metrics.failedAttempt(record.topic, willRetry);
+      logger.warn(
+        {
+          topic: record.topic,
+          partition: record.partition,
+          offset: String(record.offset),
+          key: record.key?.toString('utf8'),
+          eventId: (error as { eventId?: string }).eventId,
+          status: 'FAILED',
+          attempt,
+          willRetry,
+          detail: (error as Error).message,
+        },
+        willRetry
+          ? `attempt ${attempt} failed; retrying in ${config.retry.backoffMs} ms`
+          : `attempt ${attempt} failed`,
+      );
+    },
+    onDeadLettered: (record, error, dlqTopic) => {
+      logger.error(
+        {
+          topic: record.topic,
+          partition: record.partition,
+          offset: String(record.offset),
+          key: record.key?.toString('utf8'),
+          eventId: (error as { eventId?: string }).eventId,
+          dlqTopic,
+          reason: (error as { reason?: string }).reason ?? 'HANDLER_FAILED',
+          err: error,
+        },
+        'record dead-lettered',
+      );
+    },
+  },
+);
+
+const eventConsumer = new ConsumerRuntime({
+  connection: kafka.connection,
+  groupId: config.consumerGroup,
+  topics: [...typeOfTopic.keys()],
+  handler,
+  logger,
+  onOutcome: (record, outcome, elapsedMs) => {
+    metrics.outcome(record.topic, outcome.status, elapsedMs);
+    logger.info(
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: String(record.offset),
+        eventId: outcome.eventId,
+        status: outcome.status,
+        detail: outcome.detail,
+        processedAt: new Date().toISOString(),
+      },
+      'record processed',
+    );
+  },
+  onCommitError: () => metrics.commitFailed(),
+});
+const dlqConsumer = new ConsumerRuntime({
+  connection: kafka.connection,
+  groupId: config.dlqConsumerGroup,
+  topics: [...typeOfDlqTopic.keys()],
+  handler: createDeadLetterLogger(logger, typeOfDlqTopic, config.maxRecordBytes),
+  logger,
+  onCommitError: () => metrics.commitFailed(),
+});
+
+const app = createHttpServer({
+  logger,
+  serviceName: config.serviceName,
+  metrics: registry,
+  bodyLimitBytes: 64 * 1024,
+});
+registerActuator(app, {
+  registry,
+  info: { app: { name: config.serviceName, description: 'Consumes order and product events and notifies' } },
+  health: [
+    consumerHealth('kafka', eventConsumer, config.stallTimeoutMs),
+    consumerHealth('kafkaDlq', dlqConsumer, config.stallTimeoutMs),
+    redisHealth(redis),
+    outageHealth(outages),
+  ],
+});
+
+const allTopics = [...typeOfTopic.keys(), ...typeOfDlqTopic.keys()];
+await ensureTopicsWhenReachable(logger, () => ensureTopics(kafka.connection, allTopics, kafka.topicSettings));
+eventConsumer.start();
+dlqConsumer.start();
+await startHttpServer(app, config.http);
+logger.info({ port: config.http.port, topics: allTopics }, `${config.serviceName} started`);
+
+installShutdown({
+  logger,
+  timeoutMs: config.shutdownTimeoutMs,
+  steps: [
+    { name: 'http', run: () => app.close() },
+    { name: 'event consumer', run: () => eventConsumer.stop(config.attemptTimeoutMs) },
+    { name: 'dlq consumer', run: () => dlqConsumer.stop(2000) },
+    { name: 'dlq producer', run: () => dlqPublisher.close() },
+    { name: 'redis', run: async () => void (await redis.quit().catch(() => redis.disconnect())) },
+  ],
+});

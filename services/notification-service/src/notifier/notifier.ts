@@ -1,0 +1,33 @@
+/**
+ * The notifier port: how a notification leaves the system. The handler knows only this interface;
+ * the log notifier (the original's behaviour) and the webhook notifier implement it.
+ */
+
+export type NotificationKind = 'ORDER_CONFIRMATION' | 'SHIPPING_UPDATE' | 'PRODUCT_CREATED';
+
+export interface Notification {
+  kind: NotificationKind;
+  /** Event type name, e.g. OrderCreated. */
+  eventType: string;
+  eventId: string;
+  /** orderId or productId. */
+  subjectId: string;
+  /** Customer e-mail address, when the event has one. */
+  recipient?: string | undefined;
+  /** Human-readable text (e-mail addresses in it are masked). */
+  message: string;
+  /** The event's fields (decimals and instants as their exact text). */
+  event: Record<string, unknown>;
+  /** The event encoded by the contracts' codec, exactly as it travels on Kafka. */
+  eventJson: string;
+}
+
+export interface Notifier {
+  /** Sends the notification; resolves when it was accepted, throws when it was not. */
+  send(notification: Notification, signal: AbortSignal): Promise<void>;
+}
+
+/** The downstream refused or failed the notification. */
+export class NotificationSendError extends Error {
+  override name = 'NotificationSendError';
+}
