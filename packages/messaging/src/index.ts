@@ -24,6 +24,7 @@ export {
   type OutcomeStatus,
   type RecordHandler,
 } from './consumer/types.ts';
+export { EventPublisher, type EventPublisherOptions } from './event-publisher.ts';
 export {
   type GateResult,
   IdempotencyGate,
@@ -31,6 +32,13 @@ export {
   processedKeyPrefix,
 } from './idempotency.ts';
 export { baseClientOptions, type KafkaConnection, type KafkaSecurity } from './kafka-client-options.ts';
+export { type KafkaConfig, readKafkaConfig } from './kafka-config.ts';
 export { javaKeyPartition } from './partitioner.ts';
 export { KafkaPublisher, type OutgoingRecord, PublishFailedError, type RecordAck } from './publisher.ts';
+export {
+  ensureTopicsWhenReachable,
+  type PublishingServiceSpec,
+  type RouteContext,
+  runPublishingService,
+} from './publishing-service.ts';
 export { ensureTopics, type TopicSettings } from './topic-admin.ts';

@@ -5,6 +5,7 @@
  */
 import type { EventOf, EventTypeName } from '@commerce/contracts';
 import {
+  Counter,
   createHttpServer,
   createLogger,
   createMetrics,
@@ -22,7 +23,6 @@ import {
   startHttpServer,
 } from '@commerce/platform';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import { EventPublisher } from './event-publisher.ts';
 import { readKafkaConfig } from './kafka-config.ts';
 import { KafkaPublisher, type RecordAck } from './publisher.ts';

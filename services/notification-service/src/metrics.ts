@@ -2,7 +2,7 @@
  * notification-service's own metrics: records by result, failed attempts (retries), dead letters,
  * commit failures and handling time.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from '@commerce/platform';
 
 export function createNotificationMetrics(registry: Registry) {
   const records = new Counter({

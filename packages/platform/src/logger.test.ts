@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createLogger, flushLogger, type LogSink } from './logger.ts';
+
+function capture(): LogSink & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, write: (line: string) => lines.push(line) };
+}
+
+describe('createLogger', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'logger-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes JSON lines with service, ISO time and level label to console and file', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 'order-service', logDir: dir, consoleSink: sink });
+    logger.info({ orderId: 'o-1' }, 'order published');
+    logger.debug('not at info level');
+    await flushLogger(logger);
+
+    assert.equal(sink.lines.length, 1);
+    const record = JSON.parse(sink.lines[0] ?? '');
+    assert.equal(record.service, 'order-service');
+    assert.equal(record.level, 'info');
+    assert.equal(record.msg, 'order published');
+    assert.equal(record.orderId, 'o-1');
+    assert.match(record.time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.equal(readFileSync(join(dir, 'order-service', 'application.log'), 'utf8'), sink.lines[0]);
+  });
+
+  it('redacts secrets and masks e-mails without touching the caller’s object', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    const event = { customerEmail: 'user1001@example.com', customerId: 'c-1' };
+    logger.info(
+      {
+        password: 'hunter2',
+        event,
+        req: { headers: { authorization: 'Bearer abc', host: 'h' } },
+        redis: { password: 'pw' },
+      },
+      'hello',
+    );
+    logger.child({ email: 'someone@example.org' }).warn('child');
+    await flushLogger(logger);
+
+    const text = sink.lines.join('');
+    for (const secret of ['hunter2', 'Bearer abc', '"pw"', 'user1001@', 'someone@']) {
+      assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+    }
+    const first = JSON.parse(sink.lines[0] ?? '');
+    assert.equal(first.password, '[REDACTED]');
+    assert.equal(first.event.customerEmail, 'u***@example.com');
+    assert.equal(first.event.customerId, 'c-1');
+    assert.equal(first.req.headers.authorization, '[REDACTED]');
+    assert.equal(first.req.headers.host, 'h');
+    assert.equal(JSON.parse(sink.lines[1] ?? '').email, 's***@example.org');
+    assert.equal(event.customerEmail, 'user1001@example.com');
+  });
+
+  it('serialises errors with type, message and stack', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    logger.error({ err: new TypeError('bad thing') }, 'failed');
+    await flushLogger(logger);
+    const record = JSON.parse(sink.lines[0] ?? '');
+    assert.equal(record.err.type, 'TypeError');
+    assert.equal(record.err.message, 'bad thing');
+    assert.match(record.err.stack, /TypeError: bad thing/);
+  });
+
+  it('prints pretty console lines when asked, and keeps the file JSON', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 'svc', logDir: dir, consoleSink: sink, consoleFormat: 'pretty' });
+    logger.warn({ partition: 1 }, 'slow');
+    await flushLogger(logger);
+    assert.match(sink.lines[0] ?? '', /^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[svc\] slow partition=1\n$/);
+    const fileLine = readFileSync(join(dir, 'svc', 'application.log'), 'utf8');
+    assert.equal(JSON.parse(fileLine).msg, 'slow');
+  });
+
+  it('flushLogger through a child logger drains the file', async () => {
+    const logger = createLogger({ service: 'svc', logDir: dir, console: false });
+    const child = logger.child({ component: 'http' });
+    for (let i = 0; i < 1000; i++) child.info({ i }, 'line');
+    await flushLogger(child);
+    const lines = readFileSync(join(dir, 'svc', 'application.log'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 1000);
+    assert.equal(JSON.parse(lines[999] ?? '').component, 'http');
+  });
+});
