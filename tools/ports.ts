@@ -79,7 +79,8 @@ export async function waitForPort(port: number, opts: WaitForPortOptions = {}): 
   for (;;) {
     opts.signal?.throwIfAborted();
     if (await canConnect(port, host, Math.max(100, Math.min(1000, deadline - Date.now())))) return;
-    if (Date.now() >= deadline) throw new Error(`nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`);
+    if (Date.now() >= deadline)
+      throw new Error(`nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`);
     await sleep(opts.intervalMs ?? 100);
   }
 }

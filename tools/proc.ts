@@ -138,7 +138,9 @@ export function removeOnExit(path: string): () => void {
 
 /** The absolute path of `name` found on PATH (or `name` itself when it contains a slash and is executable). */
 export function findExecutable(name: string, pathEnv = process.env.PATH ?? ''): string | undefined {
-  const candidates = name.includes('/') ? [name] : pathEnv.split(delimiter).map((dir) => join(dir || '.', name));
+  const candidates = name.includes('/')
+    ? [name]
+    : pathEnv.split(delimiter).map((dir) => join(dir || '.', name));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -168,7 +170,11 @@ export async function spawnManaged(
   const err = opts.stderrFile === opts.stdoutFile && typeof out === 'number' ? out : openOut(opts.stderrFile);
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', out, err] });
+    child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', out, err],
+    });
   } finally {
     if (typeof out === 'number') closeSync(out);
     if (typeof err === 'number' && err !== out) closeSync(err);

@@ -166,7 +166,12 @@ function escapeProperty(value: string): string {
 }
 
 /** JVM arguments for a broker node (pure, for tests). */
-export function brokerJvmArgs(input: { heapMb: number; logDir: string; libsDir: string; extra?: string[] }): string[] {
+export function brokerJvmArgs(input: {
+  heapMb: number;
+  logDir: string;
+  libsDir: string;
+  extra?: string[];
+}): string[] {
   return [
     `-Xms${input.heapMb}m`,
     `-Xmx${input.heapMb}m`,
@@ -266,7 +271,9 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
   const stateFile = join(dataDir, 'cluster.json');
   const state = await readState(stateFile);
   if (state !== undefined && state.nodes.length !== count) {
-    throw new Error(`${dataDir} holds a ${state.nodes.length}-node cluster; cannot start it with ${count} nodes`);
+    throw new Error(
+      `${dataDir} holds a ${state.nodes.length}-node cluster; cannot start it with ${count} nodes`,
+    );
   }
   const brokerPorts = await choosePorts(
     count,
@@ -304,7 +311,12 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
       const propsFile = join(dir, 'server.properties');
       await writeFile(
         propsFile,
-        renderServerProperties({ nodeId: address.id, nodes: addresses, logDirs: logs, extra: opts.extraProperties }),
+        renderServerProperties({
+          nodeId: address.id,
+          nodes: addresses,
+          logDirs: logs,
+          extra: opts.extraProperties,
+        }),
       );
       const existing = readMetaClusterId(logs);
       if (existing !== undefined) {

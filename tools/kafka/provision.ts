@@ -68,16 +68,22 @@ export function parseJavaVersion(output: string): { major: number; version: stri
  */
 export function checkJava(): Promise<JavaInfo> {
   javaChecked ??= (async () => {
-    const fromHome = process.env.JAVA_HOME ? findExecutable(join(process.env.JAVA_HOME, 'bin', 'java')) : undefined;
+    const fromHome = process.env.JAVA_HOME
+      ? findExecutable(join(process.env.JAVA_HOME, 'bin', 'java'))
+      : undefined;
     const path = fromHome ?? findExecutable('java');
     if (path === undefined) {
-      throw new Error(`Java 17 or newer is needed to run Apache Kafka, but \`java\` is not on PATH. ${INSTALL_HINT}`);
+      throw new Error(
+        `Java 17 or newer is needed to run Apache Kafka, but \`java\` is not on PATH. ${INSTALL_HINT}`,
+      );
     }
     const result = await runCommand(path, ['-version'], { timeoutMs: 30_000 });
     const parsed = parseJavaVersion(result.stderr + result.stdout);
     if (parsed === undefined) throw new Error(`cannot read the version of ${path}: ${result.stderr.trim()}`);
     if (parsed.major < 17) {
-      throw new Error(`Apache Kafka 4 needs Java 17 or newer, but ${path} is Java ${parsed.version}. ${INSTALL_HINT}`);
+      throw new Error(
+        `Apache Kafka 4 needs Java 17 or newer, but ${path} is Java ${parsed.version}. ${INSTALL_HINT}`,
+      );
     }
     return { path, ...parsed };
   })();
@@ -90,7 +96,9 @@ export function checkJava(): Promise<JavaInfo> {
 function checkMaven(): string {
   const path = findExecutable('mvn');
   if (path === undefined) {
-    throw new Error(`Maven (\`mvn\`) is needed once to download Apache Kafka from Maven Central. ${INSTALL_HINT}`);
+    throw new Error(
+      `Maven (\`mvn\`) is needed once to download Apache Kafka from Maven Central. ${INSTALL_HINT}`,
+    );
   }
   return path;
 }
@@ -139,7 +147,11 @@ async function acquireLock(path: string, onWait: (holder: string) => void): Prom
     } catch {
       continue; // released meanwhile
     }
-    if ((Number.isFinite(holder) && !pidAlive(holder)) || age > STALE_LOCK_MS || (!Number.isFinite(holder) && age > 5000)) {
+    if (
+      (Number.isFinite(holder) && !pidAlive(holder)) ||
+      age > STALE_LOCK_MS ||
+      (!Number.isFinite(holder) && age > 5000)
+    ) {
       await rm(path, { force: true });
       continue;
     }

@@ -1,14 +1,13 @@
 // Starts a private redis-server on 127.0.0.1 for tests, `npm start` and benchmarks (never the machine's own
 // Redis on 6379). Readiness is a PING answered with PONG over a raw TCP socket.
 import { mkdtempSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort, LOOPBACK } from '../ports.ts';
 import { findExecutable, lastLines, type ManagedProcess, removeOnExit, spawnManaged } from '../proc.ts';
-import { readFile } from 'node:fs/promises';
 
 export interface StartRedisOptions {
   /** Working folder (AOF, log). Default: a fresh temp folder, removed when this process exits. */
