@@ -66,17 +66,25 @@ describe('notification-service', () => {
     assert.equal(await redis.get(`notification:processed:event:${eventId}`), '1');
     const ttl = await redis.ttl(`notification:processed:event:${eventId}`);
     assert.ok(ttl > 604_000 && ttl <= 604_800, `7-day TTL, got ${ttl}`);
-    const notified = notification.logLines().find((l) => l.eventId === eventId && l.kind === 'ORDER_CONFIRMATION');
+    const notified = notification
+      .logLines()
+      .find((l) => l.eventId === eventId && l.kind === 'ORDER_CONFIRMATION');
     assert.ok(notified, 'the log notifier wrote the notification');
     assert.match(String(notified.msg), /u\*\*\*@example\.com/);
-    assert.doesNotMatch(JSON.stringify(notification.logLines()), /user1001@example\.com/, 'e-mail never in full');
+    assert.doesNotMatch(
+      JSON.stringify(notification.logLines()),
+      /user1001@example\.com/,
+      'e-mail never in full',
+    );
     assert.match(String(notified.msg), /amount=12000\.5 KRW/);
   });
 
   test('a re-delivered copy of the same record is DUPLICATE and sends nothing', async () => {
     const { orderId, eventId } = await placeOrder('user-dup');
     await notification.waitForLog((l) => l.msg === 'record processed' && l.eventId === eventId);
-    const records = await readUntil(bootstrap, ['order.created.v1'], (rs) => rs.some((r) => r.key === orderId));
+    const records = await readUntil(bootstrap, ['order.created.v1'], (rs) =>
+      rs.some((r) => r.key === orderId),
+    );
     const record = records.find((r) => r.key === orderId)!;
     await produceRaw(bootstrap, [
       {
@@ -91,7 +99,9 @@ describe('notification-service', () => {
     );
     assert.equal(duplicate.detail, 'Already processed');
     assert.equal(processed(eventId, 'SENT').length, 1);
-    const sends = notification.logLines().filter((l) => l.eventId === eventId && l.kind === 'ORDER_CONFIRMATION');
+    const sends = notification
+      .logLines()
+      .filter((l) => l.eventId === eventId && l.kind === 'ORDER_CONFIRMATION');
     assert.equal(sends.length, 1, 'one notification only');
   });
 
@@ -116,20 +126,30 @@ describe('notification-service', () => {
     ).find((r) => r.key === orderId)!;
     assert.ok(dead, 'dead letter stored');
     assert.equal(dead.partition, partition);
-    const original = (await readUntil(bootstrap, ['order.created.v1'], (rs) => rs.some((r) => r.key === orderId))).find(
-      (r) => r.key === orderId,
-    )!;
+    const original = (
+      await readUntil(bootstrap, ['order.created.v1'], (rs) => rs.some((r) => r.key === orderId))
+    ).find((r) => r.key === orderId)!;
     assert.deepEqual(dead.value, original.value, 'original value bytes kept');
     assert.equal(dead.headers.get('kafka_dlt-original-topic')?.toString(), 'order.created.v1');
     assert.equal(dead.headers.get('kafka_dlt-original-partition')?.readInt32BE(0), partition);
     assert.equal(dead.headers.get('kafka_dlt-original-offset')?.readBigInt64BE(0), original.offset);
     assert.equal(dead.headers.get('kafka_dlt-original-timestamp')?.readBigInt64BE(0), original.timestamp);
-    assert.equal(dead.headers.get('kafka_dlt-original-consumer-group')?.toString(), 'notification-consumer-group');
-    assert.match(dead.headers.get('kafka_dlt-exception-message')?.toString() ?? '', /Simulated downstream failure/);
+    assert.equal(
+      dead.headers.get('kafka_dlt-original-consumer-group')?.toString(),
+      'notification-consumer-group',
+    );
+    assert.match(
+      dead.headers.get('kafka_dlt-exception-message')?.toString() ?? '',
+      /Simulated downstream failure/,
+    );
     assert.ok(dead.headers.get('kafka_dlt-exception-fqcn')?.length);
     assert.ok(dead.headers.get('kafka_dlt-exception-stacktrace')?.length);
     assert.equal(dead.headers.get('__TypeId__')?.toString(), 'com.example.common.event.OrderCreatedEvent');
-    assert.equal(await redis.get(`notification:processed:event:${eventId}`), null, 'failed sends leave no mark');
+    assert.equal(
+      await redis.get(`notification:processed:event:${eventId}`),
+      null,
+      'failed sends leave no mark',
+    );
 
     const logged = await notification.waitForLog(
       (l) => l.msg === 'dead letter received' && l.eventId === eventId && l.topic === 'order.created.v1.dlq',
@@ -163,7 +183,11 @@ describe('notification-service', () => {
       (l) => l.msg === 'record processed' && l.eventId === goodEventId && l.status === 'SENT',
     );
     assert.equal(sent.partition, partition);
-    const dead = await readUntil(bootstrap, ['order.created.v1.dlq'], (rs) => rs.filter((r) => r.key === key).length >= 2);
+    const dead = await readUntil(
+      bootstrap,
+      ['order.created.v1.dlq'],
+      (rs) => rs.filter((r) => r.key === key).length >= 2,
+    );
     const poison = dead.filter((r) => r.key === key);
     assert.equal(poison.length, 2);
     assert.deepEqual(
@@ -177,7 +201,12 @@ describe('notification-service', () => {
     const poisonOffsets = poison.map((r) => r.headers.get('kafka_dlt-original-offset')!.readBigInt64BE(0));
     const failedAttempts = notification
       .logLines()
-      .filter((l) => l.status === 'FAILED' && l.partition === partition && poisonOffsets.map(String).includes(String(l.offset)));
+      .filter(
+        (l) =>
+          l.status === 'FAILED' &&
+          l.partition === partition &&
+          poisonOffsets.map(String).includes(String(l.offset)),
+      );
     assert.equal(failedAttempts.length, 0, 'no retries for poison records');
   });
 
@@ -199,14 +228,21 @@ describe('notification-service', () => {
     assert.match(text, /notification_records_total\{[^}]*result="SENT"[^}]*\} [1-9]/);
     assert.match(text, /notification_records_total\{[^}]*result="DEAD_LETTERED"[^}]*\} [1-9]/);
     assert.match(text, /notification_retries_total\{[^}]*\} [1-9]/);
-    const health = await (await fetch(`${notification.url}/actuator/health`)).json();
+    const health = (await (await fetch(`${notification.url}/actuator/health`)).json()) as {
+      status: string;
+      components: Record<string, { status: string }>;
+    };
     assert.equal(health.status, 'UP');
-    assert.equal(health.components.redis.status, 'UP');
-    assert.equal(health.components.kafka.status, 'UP');
+    assert.equal(health.components.redis?.status, 'UP');
+    assert.equal(health.components.kafka?.status, 'UP');
   });
 
   test('SIGTERM stops each service gracefully: exit code 0', async () => {
-    const exits = await Promise.all([order.stop('SIGTERM'), product.stop('SIGTERM'), notification.stop('SIGTERM')]);
+    const exits = await Promise.all([
+      order.stop('SIGTERM'),
+      product.stop('SIGTERM'),
+      notification.stop('SIGTERM'),
+    ]);
     assert.deepEqual(
       exits.map((e) => e.code),
       [0, 0, 0],

@@ -22,7 +22,10 @@ let bootstrap: string;
 before(async () => {
   bootstrap = infra().kafkaBootstrap;
   const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap };
-  [order, product] = await Promise.all([startService('order-service', env), startService('product-service', env)]);
+  [order, product] = await Promise.all([
+    startService('order-service', env),
+    startService('product-service', env),
+  ]);
 });
 
 after(async () => {
@@ -31,7 +34,9 @@ after(async () => {
 
 /** Sends a documented example to the service under test instead of localhost:808x. */
 function send(example: CurlExample, replacements: Record<string, string> = {}) {
-  let url = example.url.replace('http://localhost:8081', order.url).replace('http://localhost:8083', product.url);
+  let url = example.url
+    .replace('http://localhost:8081', order.url)
+    .replace('http://localhost:8083', product.url);
   for (const [from, to] of Object.entries(replacements)) url = url.replace(from, to);
   return postJson(url, example.body ?? '', example.headers);
 }
@@ -57,7 +62,9 @@ describe("the seed README's curl examples", () => {
     assert.match(String(response.body.createdAt), isoInstant);
 
     const orderId = String(response.body.orderId);
-    const records = await readUntil(bootstrap, ['order.created.v1'], (rs) => rs.some((r) => r.key === orderId));
+    const records = await readUntil(bootstrap, ['order.created.v1'], (rs) =>
+      rs.some((r) => r.key === orderId),
+    );
     const record = records.find((r) => r.key === orderId)!;
     assert.ok(record, 'event on order.created.v1 keyed by orderId');
     assert.equal(record.partition, javaPartitionFor(Buffer.from(orderId), 3));
@@ -101,7 +108,9 @@ describe("the seed README's curl examples", () => {
     assert.equal(response.body.status, 'PUBLISHED');
     assert.match(String(response.body.changedAt), isoInstant);
 
-    const records = await readUntil(bootstrap, ['order.shipped.v1'], (rs) => rs.some((r) => r.key === orderId));
+    const records = await readUntil(bootstrap, ['order.shipped.v1'], (rs) =>
+      rs.some((r) => r.key === orderId),
+    );
     const record = records.find((r) => r.key === orderId)!;
     assert.equal(record.partition, javaPartitionFor(Buffer.from(orderId), 3));
     assert.equal(record.headers.get('__TypeId__')?.toString(), 'com.example.common.event.OrderShippedEvent');
@@ -122,10 +131,15 @@ describe("the seed README's curl examples", () => {
     assert.equal(response.status, 201, JSON.stringify(response.body));
     assert.deepEqual(Object.keys(response.body).sort(), ['createdAt', 'eventId', 'productId', 'status']);
     const productId = String(response.body.productId);
-    const records = await readUntil(bootstrap, ['product.created.v1'], (rs) => rs.some((r) => r.key === productId));
+    const records = await readUntil(bootstrap, ['product.created.v1'], (rs) =>
+      rs.some((r) => r.key === productId),
+    );
     const record = records.find((r) => r.key === productId)!;
     assert.equal(record.partition, javaPartitionFor(Buffer.from(productId), 3));
-    assert.equal(record.headers.get('__TypeId__')?.toString(), 'com.example.common.event.ProductCreatedEvent');
+    assert.equal(
+      record.headers.get('__TypeId__')?.toString(),
+      'com.example.common.event.ProductCreatedEvent',
+    );
     assert.match(record.value.toString('utf8'), /"price":59900[,}]/);
     const event = JSON.parse(record.value.toString('utf8'));
     assert.deepEqual(event, {
@@ -142,7 +156,12 @@ describe("the seed README's curl examples", () => {
 
 describe('refused requests', () => {
   const validOrder = { customerId: 'c-1', customerEmail: 'c1@example.com', totalAmount: 10, currency: 'KRW' };
-  const validStatus = { customerId: 'c-1', customerEmail: 'c1@example.com', previousStatus: 20, currentStatus: 25 };
+  const validStatus = {
+    customerId: 'c-1',
+    customerEmail: 'c1@example.com',
+    previousStatus: 20,
+    currentStatus: 25,
+  };
   const someOrderId = '6f1c1a52-3a0e-4d8e-9a53-0d1c5f0a4b11';
 
   test('validation errors: 400 with one SPEC message per failing field', async () => {
@@ -158,7 +177,11 @@ describe('refused requests', () => {
       'currency: currency is required',
     ]);
 
-    const bad = await postJson(`${order.url}/api/orders`, { ...validOrder, customerEmail: 'nope', totalAmount: 0 });
+    const bad = await postJson(`${order.url}/api/orders`, {
+      ...validOrder,
+      customerEmail: 'nope',
+      totalAmount: 0,
+    });
     assert.deepEqual(bad.body.details, [
       'customerEmail: customerEmail must be valid',
       'totalAmount: totalAmount must be positive',
@@ -204,7 +227,10 @@ describe('refused requests', () => {
       assert.equal(response.status, 400, `body ${body}`);
     }
 
-    const huge = await postJson(`${order.url}/api/orders`, { ...validOrder, customerId: 'x'.repeat(200_000) });
+    const huge = await postJson(`${order.url}/api/orders`, {
+      ...validOrder,
+      customerId: 'x'.repeat(200_000),
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.status, 413);
 
@@ -225,7 +251,8 @@ describe('refused requests', () => {
       postJson(`${product.url}/api/products`, { productName: ' ', price: 1, currency: 'KRW' }),
       postJson(`${product.url}/api/products`, 'x'.repeat(100_000)),
     ];
-    for (const response of await Promise.all(refused)) assert.ok(response.status >= 400 && response.status < 500);
+    for (const response of await Promise.all(refused))
+      assert.ok(response.status >= 400 && response.status < 500);
     const after_ = await Promise.all(topics.map((t) => recordCount(bootstrap, t)));
     assert.deepEqual(after_, before_);
   });

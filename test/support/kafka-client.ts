@@ -77,7 +77,11 @@ export async function readUntil(
 
 /** End offsets (high watermarks) of every partition of `topic`, summed: how many records it holds. */
 export async function recordCount(bootstrap: string, topic: string): Promise<bigint> {
-  const consumer = new Consumer({ clientId: 'test-count', groupId: `test-count-${randomUUID()}`, bootstrapBrokers: [bootstrap] });
+  const consumer = new Consumer({
+    clientId: 'test-count',
+    groupId: `test-count-${randomUUID()}`,
+    bootstrapBrokers: [bootstrap],
+  });
   try {
     const offsets = await consumer.listOffsets({ topics: [topic] });
     return (offsets.get(topic) ?? []).reduce((sum, offset) => sum + offset, 0n);
@@ -88,7 +92,13 @@ export async function recordCount(bootstrap: string, topic: string): Promise<big
 
 export async function produceRaw(
   bootstrap: string,
-  records: Array<{ topic: string; partition?: number; key?: string; value: Buffer | string; headers?: Record<string, Buffer | string> }>,
+  records: Array<{
+    topic: string;
+    partition?: number;
+    key?: string;
+    value: Buffer | string;
+    headers?: Record<string, Buffer | string>;
+  }>,
 ): Promise<void> {
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: 'test-writer',

@@ -22,7 +22,10 @@ export interface RunningService {
   /** Every JSON line of the service's application.log so far. */
   logLines(): Array<Record<string, unknown>>;
   /** Waits until a log line matches. */
-  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -33,13 +36,17 @@ export async function startService(
 ): Promise<RunningService> {
   const port = opts.port ?? (await getFreePort());
   const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), `${name}-logs-`));
-  const process_ = await spawnManaged(process.execPath, [join(repoRoot, 'services', name, 'src', 'main.ts')], {
-    name,
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'debug', ...env, SERVER_PORT: String(port), LOG_DIR: logDir },
-    stdoutFile: join(logDir, `${name}.stdout`),
-    stderrFile: join(logDir, `${name}.stderr`),
-  });
+  const process_ = await spawnManaged(
+    process.execPath,
+    [join(repoRoot, 'services', name, 'src', 'main.ts')],
+    {
+      name,
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'debug', ...env, SERVER_PORT: String(port), LOG_DIR: logDir },
+      stdoutFile: join(logDir, `${name}.stdout`),
+      stderrFile: join(logDir, `${name}.stderr`),
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(logDir, name, 'application.log');
   const logLines = () => {
@@ -76,7 +83,10 @@ export async function startService(
   return service;
 }
 
-export async function waitHealthy(service: Pick<RunningService, 'url' | 'name' | 'process' | 'logDir'>, timeoutMs = 60_000) {
+export async function waitHealthy(
+  service: Pick<RunningService, 'url' | 'name' | 'process' | 'logDir'>,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!service.process.running) {

@@ -2,7 +2,7 @@
  * notification-service's composition root: reads the configuration, builds every part explicitly and
  * wires them together. Nothing else happens here.
  */
-import { type EventTypeName, EventTypes } from '@commerce/contracts';
+import { EVENT_TYPE_NAMES, type EventTypeName } from '@commerce/contracts';
 import {
   ConsumerRuntime,
   ensureTopics,
@@ -38,13 +38,11 @@ const registry = createMetrics(config.serviceName);
 const metrics = createNotificationMetrics(registry);
 
 const { kafka } = config;
-const eventTopics = Object.keys(EventTypes).map(
-  (type) => [kafka.topics[type as EventTypeName], type] as const,
-);
+const eventTopics = EVENT_TYPE_NAMES.map((type): [string, EventTypeName] => [kafka.topics[type], type]);
 const typeOfTopic = new Map<string, EventTypeName>(eventTopics);
 const dlqTopicOf = (topic: string) => `${topic}${kafka.dlqSuffix}`;
 const typeOfDlqTopic = new Map<string, EventTypeName>(
-  eventTopics.map(([topic, type]) => [dlqTopicOf(topic), type]),
+  eventTopics.map(([topic, type]): [string, EventTypeName] => [dlqTopicOf(topic), type]),
 );
 
 const outages = new OutageBoard((component, error, retryInMs) => {
@@ -62,7 +60,12 @@ const notifier = new FailureSimulatingNotifier(deliveryNotifier);
 const dlqPublisher = new KafkaPublisher(kafka.connection, 'dlq-producer', { deliveryTimeoutMs: 10_000 });
 
 const handler = buildPipeline(
-  createEventHandler({ typeOfTopic, gate, notifier, maxRecordBytes: config.maxRecordBytes }),
+  createEventHandler({
+    typeOfTopic,
+    gate,
+    notifier,
+    decode: { maxBytes: config.maxRecordBytes, javaClassNames: kafka.javaClassNames },
+  }),
   {
     publisher: dlqPublisher,
     consumerGroup: config.consumerGroup,
@@ -135,7 +138,10 @@ const dlqConsumer = new ConsumerRuntime({
   connection: kafka.connection,
   groupId: config.dlqConsumerGroup,
   topics: [...typeOfDlqTopic.keys()],
-  handler: createDeadLetterLogger(logger, typeOfDlqTopic, config.maxRecordBytes),
+  handler: createDeadLetterLogger(logger, typeOfDlqTopic, {
+    maxBytes: config.maxRecordBytes,
+    javaClassNames: kafka.javaClassNames,
+  }),
   logger,
   onCommitError: () => metrics.commitFailed(),
 });

@@ -78,7 +78,7 @@ export class ConsumerRuntime {
     }
     return {
       connected: this.#connected,
-      assigned: [...this.#lanes.keys()],
+      assigned: [...(this.#assigned ?? [])],
       queued,
       lastError: this.#lastError,
       oldestBusySince,

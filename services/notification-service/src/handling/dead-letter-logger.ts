@@ -13,12 +13,12 @@ import {
 } from '@commerce/messaging';
 import { maskEmail } from '@commerce/platform';
 import type { Logger } from 'pino';
-import { typeIdHeader } from './decode-record.ts';
+import { type DecodeSettings, decodeAs } from './decode-record.ts';
 
 export function createDeadLetterLogger(
   logger: Logger,
   typeOfDlqTopic: ReadonlyMap<string, EventTypeName>,
-  maxRecordBytes: number,
+  settings: DecodeSettings,
 ): RecordHandler {
   return async (record) => {
     const original = readDeadLetterHeaders(record);
@@ -35,7 +35,7 @@ export function createDeadLetterLogger(
       exception: original.exceptionFqcn,
       exceptionMessage: original.exceptionMessage,
     };
-    const fields = mainFields(record, typeOfDlqTopic.get(record.topic), maxRecordBytes);
+    const fields = mainFields(record, typeOfDlqTopic.get(record.topic), settings);
     logger.error({ ...base, ...fields }, 'dead letter received');
     return { status: 'LOGGED', detail: 'dead letter logged', eventId: fields.eventId as string | undefined };
   };
@@ -44,11 +44,10 @@ export function createDeadLetterLogger(
 function mainFields(
   record: ConsumedRecord,
   type: EventTypeName | undefined,
-  maxRecordBytes: number,
+  settings: DecodeSettings,
 ): Record<string, unknown> {
   if (type) {
-    const typeId = lastHeader(record, typeIdHeader)?.toString('utf8');
-    const decoded = decodeEvent(type, record.value, { typeId, maxBytes: maxRecordBytes });
+    const decoded = decodeAs(type, record, settings);
     if (decoded.ok) {
       const event = { ...(decoded.event as unknown as Record<string, unknown>) };
       if (typeof event.customerEmail === 'string') event.customerEmail = maskEmail(event.customerEmail);

@@ -9,15 +9,31 @@ import type { DecodedEvent } from './notifications.ts';
 
 export const typeIdHeader = '__TypeId__';
 
+export interface DecodeSettings {
+  /** Larger record values are poison. */
+  maxBytes: number;
+  /** The Java class name a `__TypeId__` header must carry, per event type. */
+  javaClassNames: Readonly<Record<EventTypeName, string>>;
+}
+
+/** Decodes a record of a topic whose event type is `type`; an `ok: false` result says why it is poison. */
+export function decodeAs(type: EventTypeName, record: ConsumedRecord, settings: DecodeSettings) {
+  const typeId = lastHeader(record, typeIdHeader)?.toString('utf8');
+  return decodeEvent(type, record.value, {
+    typeId,
+    expectedTypeId: settings.javaClassNames[type],
+    maxBytes: settings.maxBytes,
+  });
+}
+
 export function decodeRecord(
   record: ConsumedRecord,
   typeOfTopic: ReadonlyMap<string, EventTypeName>,
-  maxRecordBytes: number,
+  settings: DecodeSettings,
 ): DecodedEvent {
   const type = typeOfTopic.get(record.topic);
   if (!type) throw new PoisonRecordError('UNKNOWN_TOPIC', `no event type is consumed from ${record.topic}`);
-  const typeId = lastHeader(record, typeIdHeader)?.toString('utf8');
-  const result = decodeEvent(type, record.value, { typeId, maxBytes: maxRecordBytes });
+  const result = decodeAs(type, record, settings);
   if (!result.ok) throw new PoisonRecordError(result.error.reason, result.error.message);
   return { type, event: result.event } as DecodedEvent;
 }

@@ -5,14 +5,14 @@
 import type { EventTypeName } from '@commerce/contracts';
 import { type IdempotencyGate, isAbort, type RecordHandler } from '@commerce/messaging';
 import type { Notifier } from '../notifier/notifier.ts';
-import { decodeRecord } from './decode-record.ts';
+import { type DecodeSettings, decodeRecord } from './decode-record.ts';
 import { notificationFor } from './notifications.ts';
 
 export interface EventHandlerDeps {
   typeOfTopic: ReadonlyMap<string, EventTypeName>;
   gate: Pick<IdempotencyGate, 'guard'>;
   notifier: Notifier;
-  maxRecordBytes: number;
+  decode: DecodeSettings;
 }
 
 /** A failed attempt, carrying the event's id so every log line about it can name the event. */
@@ -27,7 +27,7 @@ export class EventHandlingError extends Error {
 
 export function createEventHandler(deps: EventHandlerDeps): RecordHandler {
   return async (record, signal) => {
-    const decoded = decodeRecord(record, deps.typeOfTopic, deps.maxRecordBytes);
+    const decoded = decodeRecord(record, deps.typeOfTopic, deps.decode);
     const notification = notificationFor(decoded);
     const eventId = notification.eventId;
     let result: 'SENT' | 'DUPLICATE';

@@ -4,6 +4,7 @@
  * the done mark makes us send it again. A non-2xx answer or no answer in time is a send failure
  * (retried, then dead-lettered).
  */
+import { rawJson } from '@commerce/contracts';
 import { type Notification, NotificationSendError, type Notifier } from './notifier.ts';
 
 export interface WebhookOptions {
@@ -24,7 +25,7 @@ export class WebhookNotifier implements Notifier {
       eventId: notification.eventId,
       kind: notification.kind,
       message: notification.message,
-      event: JSON.rawJSON(notification.eventJson),
+      event: rawJson(notification.eventJson),
     });
     let response: Response;
     try {

@@ -21,14 +21,12 @@ export function registerOrderRoutes(app: HttpServer, { publish }: RouteContext):
     if (!command.ok) throw new ValidationError(command.details);
     const event = createOrder(command.value, sources);
     await publish('OrderCreated', event);
-    return reply
-      .code(201)
-      .send({
-        orderId: event.orderId,
-        eventId: event.eventId,
-        status: 'PUBLISHED',
-        createdAt: event.createdAt,
-      });
+    return reply.code(201).send({
+      orderId: event.orderId,
+      eventId: event.eventId,
+      status: 'PUBLISHED',
+      createdAt: event.createdAt,
+    });
   });
 
   app.post<{ Params: { orderId: string } }>('/api/orders/:orderId/status', async (request, reply) => {

@@ -18,13 +18,11 @@ export function registerProductRoutes(app: HttpServer, { publish }: RouteContext
       createdAt: nowInstant(),
     };
     await publish('ProductCreated', event);
-    return reply
-      .code(201)
-      .send({
-        productId: event.productId,
-        eventId: event.eventId,
-        status: 'PUBLISHED',
-        createdAt: event.createdAt,
-      });
+    return reply.code(201).send({
+      productId: event.productId,
+      eventId: event.eventId,
+      status: 'PUBLISHED',
+      createdAt: event.createdAt,
+    });
   });
 }
