@@ -41,4 +41,4 @@ export {
   type RouteContext,
   runPublishingService,
 } from './publishing-service.ts';
-export { ensureTopics, type TopicSettings } from './topic-admin.ts';
+export { ensureTopics, type TopicSettings, topicRetentionMs } from './topic-admin.ts';

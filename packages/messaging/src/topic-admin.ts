@@ -2,7 +2,7 @@
  * Creates the topics a service uses at start-up, idempotently: topics that exist are left as they are,
  * a creation race with another service is not an error.
  */
-import { Admin } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { baseClientOptions, type KafkaConnection } from './kafka-client-options.ts';
 
 export interface TopicSettings {
@@ -48,4 +48,29 @@ function isTopicAlreadyExists(error: unknown): boolean {
 
 function errorKeys(error: Error): string[] {
   return Object.getOwnPropertyNames(error).concat(['errors', 'response', 'apiId']);
+}
+
+/** `retention.ms` of each topic (-1 means records are kept forever). */
+export async function topicRetentionMs(
+  connection: KafkaConnection,
+  topics: readonly string[],
+): Promise<Map<string, number>> {
+  const admin = new Admin({ ...baseClientOptions(connection, 'admin'), retries: 2, retryDelay: 500 });
+  try {
+    const described = await admin.describeConfigs({
+      resources: topics.map((name) => ({
+        resourceType: ConfigResourceTypes.TOPIC,
+        resourceName: name,
+        configurationKeys: ['retention.ms'],
+      })),
+    });
+    const result = new Map<string, number>();
+    for (const resource of described) {
+      const value = resource.configs.find((config) => config.name === 'retention.ms')?.value;
+      if (value !== null && value !== undefined) result.set(resource.resourceName, Number(value));
+    }
+    return result;
+  } finally {
+    await admin.close();
+  }
 }

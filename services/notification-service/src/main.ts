@@ -10,6 +10,7 @@ import {
   IdempotencyGate,
   KafkaPublisher,
   OutageBoard,
+  topicRetentionMs,
 } from '@commerce/messaging';
 import {
   createHttpServer,
@@ -165,6 +166,7 @@ registerActuator(app, {
 
 const allTopics = [...typeOfTopic.keys(), ...typeOfDlqTopic.keys()];
 await ensureTopicsWhenReachable(logger, () => ensureTopics(kafka.connection, allTopics, kafka.topicSettings));
+await warnWhenDoneMarksExpireFirst();
 eventConsumer.start();
 dlqConsumer.start();
 await startHttpServer(app, config.http);
@@ -181,3 +183,25 @@ installShutdown({
     { name: 'redis', run: async () => void (await redis.quit().catch(() => redis.disconnect())) },
   ],
 });
+
+/**
+ * A done mark that expires while its record is still on the topic lets a replay (a group reset, a new
+ * group) notify again. Warn when the topics keep records longer than the marks live.
+ */
+async function warnWhenDoneMarksExpireFirst(): Promise<void> {
+  const ttlMs = config.idempotency.doneTtlSeconds * 1000;
+  try {
+    const retention = await topicRetentionMs(kafka.connection, [...typeOfTopic.keys()]);
+    for (const [topic, retentionMs] of retention) {
+      if (retentionMs < 0 || retentionMs > ttlMs) {
+        logger.warn(
+          { topic, retentionMs, doneMarkTtlMs: ttlMs },
+          'topic retention outlives the idempotency done marks (NOTIFICATION_IDEMPOTENCY_TTL_SECONDS): ' +
+            'a replay of records older than the marks would notify again',
+        );
+      }
+    }
+  } catch (error) {
+    logger.warn({ err: error }, 'could not read topic retention to compare with the done-mark lifetime');
+  }
+}

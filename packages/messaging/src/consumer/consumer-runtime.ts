@@ -219,13 +219,17 @@ export class ConsumerRuntime {
       handle: this.#options.handler,
       commit: (record) => {
         const commit = (record as ConsumedRecord & { commit: () => Promise<void> }).commit;
-        return Promise.resolve(commit()).catch((error: Error) => {
-          this.#log.warn(
-            { err: error, topic, partition, offset: String(record.offset) },
-            'offset commit failed',
-          );
-          this.#options.onCommitError?.(error);
-        });
+        return Promise.resolve(commit()).then(
+          () => true,
+          (error: Error) => {
+            this.#log.warn(
+              { err: error, topic, partition, offset: String(record.offset) },
+              'offset commit failed',
+            );
+            this.#options.onCommitError?.(error);
+            return false;
+          },
+        );
       },
       outcome: (record, outcome, elapsedMs) => this.#options.onOutcome?.(record, outcome, elapsedMs),
       stalled: (record, error, delayMs) => {

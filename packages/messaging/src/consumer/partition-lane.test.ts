@@ -39,6 +39,7 @@ function harness(limits = { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 }) {
     },
     commit: async (r) => {
       committed.push(r.offset);
+      return true;
     },
     outcome: () => {},
     stalled: () => {},
@@ -123,6 +124,7 @@ describe('PartitionLane', () => {
         },
         commit: async (r) => {
           committed.push(r.offset);
+          return true;
         },
         outcome: () => {},
         stalled: (_r, _e, delay) => stalls.push(delay),
@@ -148,5 +150,28 @@ describe('PartitionLane', () => {
     assert.deepEqual(h.handled, [0n]);
     assert.deepEqual(h.committed, [0n]);
     assert.equal(h.lane.offer(record(3)), false, 'a stopped lane takes nothing');
+  });
+
+  test('a failed commit of the last handled record is tried again until it succeeds', async () => {
+    const tries: bigint[] = [];
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 10, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => sent,
+        commit: async (r) => {
+          tries.push(r.offset);
+          return tries.length >= 3;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(7));
+    const deadline = Date.now() + 5000;
+    while (tries.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(tries, [7n, 7n, 7n]);
   });
 });

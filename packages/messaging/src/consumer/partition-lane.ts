@@ -20,8 +20,8 @@ export interface LaneLimits {
 
 export interface LaneHooks {
   handle: RecordHandler;
-  /** Commits `record.offset + 1`; called once per handled record, in order. */
-  commit(record: ConsumedRecord): Promise<void>;
+  /** Commits `record.offset + 1`; resolves false when the commit failed. Called in offset order. */
+  commit(record: ConsumedRecord): Promise<boolean>;
   outcome(record: ConsumedRecord, outcome: Outcome, elapsedMs: number): void;
   /** An error escaped the handler chain (an outage); the record is handled again after `delayMs`. */
   stalled(record: ConsumedRecord, error: unknown, delayMs: number): void;
@@ -46,6 +46,7 @@ export class PartitionLane {
   #lastRewindCandidate: bigint | undefined;
   #running: Promise<void> | undefined;
   #lastCommit: Promise<void> = Promise.resolve();
+  #newestCommitOffset: bigint | undefined;
   #lastProgressAt = Date.now();
   #handledCount = 0;
 
@@ -149,12 +150,31 @@ export class PartitionLane {
       this.#handledCount++;
       this.#lastProgressAt = Date.now();
       this.#hooks.outcome(record, outcome, performance.now() - started);
-      this.#lastCommit = this.#hooks.commit(record);
+      this.#lastCommit = this.#commit(record);
       if (this.#state === 'full' && this.queued <= this.#limits.maxQueuedRecords / 2) this.#resumeFetching();
     }
     if (this.#state === 'full' && !this.#abort.signal.aborted) this.#resumeFetching();
     this.#running = undefined;
     if (this.queued > 0 && !this.#abort.signal.aborted) this.#running = this.#drain();
+  }
+
+  /**
+   * A failed commit is tried again (after a pause) as long as no later offset of this lane was
+   * committed meanwhile: a later commit covers it, and a partition that goes quiet must not leave
+   * its last handled records uncommitted.
+   */
+  async #commit(record: ConsumedRecord): Promise<void> {
+    this.#newestCommitOffset = record.offset;
+    let delay = 500;
+    while (!(await this.#hooks.commit(record))) {
+      try {
+        await sleep(delay, this.#abort.signal);
+      } catch {
+        return;
+      }
+      if (this.#newestCommitOffset !== record.offset) return;
+      delay = Math.min(delay * 2, 10_000);
+    }
   }
 
   #resumeFetching(): void {
