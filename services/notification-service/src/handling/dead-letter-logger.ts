@@ -4,13 +4,8 @@
  * eventId and the event's main fields. It never fails: a dead letter that cannot even be decoded is
  * logged with a short preview of its bytes.
  */
-import { decodeEvent, type EventTypeName } from '@commerce/contracts';
-import {
-  type ConsumedRecord,
-  lastHeader,
-  type RecordHandler,
-  readDeadLetterHeaders,
-} from '@commerce/messaging';
+import type { EventTypeName } from '@commerce/contracts';
+import { type ConsumedRecord, type RecordHandler, readDeadLetterHeaders } from '@commerce/messaging';
 import { maskEmail } from '@commerce/platform';
 import type { Logger } from 'pino';
 import { type DecodeSettings, decodeAs } from './decode-record.ts';
