@@ -50,6 +50,12 @@ export function readConfig(env: EnvSource) {
       timeoutMs: readDurationMs(env, 'NOTIFICATION_WEBHOOK_TIMEOUT_MS', 5000, { min: 10 }),
     },
     maxRecordBytes: readInt(env, 'NOTIFICATION_MAX_RECORD_BYTES', 1_048_576, { min: 1024 }),
+    lane: {
+      maxQueuedRecords: readInt(env, 'NOTIFICATION_MAX_QUEUED_RECORDS_PER_PARTITION', 1000, { min: 1 }),
+      maxQueuedBytes: readInt(env, 'NOTIFICATION_MAX_QUEUED_BYTES_PER_PARTITION', 8 * 1024 * 1024, {
+        min: 1024,
+      }),
+    },
     stallTimeoutMs: readDurationMs(env, 'NOTIFICATION_STALL_TIMEOUT_MS', 120_000, { min: 1000 }),
     log: {
       level: readString(env, 'LOG_LEVEL', 'info'),

@@ -118,6 +118,7 @@ const eventConsumer = new ConsumerRuntime({
   topics: [...typeOfTopic.keys()],
   handler,
   logger,
+  limits: config.lane,
   onOutcome: (record, outcome, elapsedMs) => {
     metrics.outcome(record.topic, outcome.status, elapsedMs);
     logger.info(

@@ -124,7 +124,7 @@ export class ConsumerRuntime {
           autocommit: false,
           mode: MessagesStreamModes.COMMITTED,
           fallbackMode: MessagesStreamFallbackModes.EARLIEST,
-          maxWaitTime: this.#options.maxWaitTimeMs ?? 1000,
+          maxWaitTime: this.#options.maxWaitTimeMs ?? 250,
           maxBytesPerPartition: 1024 * 1024,
           deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string },
         });
