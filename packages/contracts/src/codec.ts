@@ -124,6 +124,11 @@ function failure(reason: DecodeReason, message: string, field?: string): { ok: f
   return { ok: false, error: new DecodeError(reason, message, field) };
 }
 
+/** V8 quotes a piece of the input in some messages; values may hold personal data, logs must not. */
+function withoutSnippet(message: string): string {
+  return message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+}
+
 function reviveNumber(_key: string, value: unknown, context?: { source?: string }): unknown {
   return typeof value === 'number' ? new JsonNumber(context?.source ?? String(value)) : value;
 }
@@ -163,7 +168,7 @@ export function decodeEvent<T extends EventTypeName>(
     parsed = JSON.parse(text);
   } catch (error) {
     if (text.trim() === '') return failure('EMPTY', 'the value is only whitespace');
-    return failure('NOT_JSON', `the value is not JSON: ${(error as Error).message}`);
+    return failure('NOT_JSON', `the value is not JSON: ${withoutSnippet((error as Error).message)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return failure(
@@ -188,8 +193,12 @@ function readFields(
     let raw = Object.hasOwn(object, field.name) ? object[field.name] : undefined;
     if (typeof raw === 'number') {
       if (!scanned) {
-        scanTopLevelNumbers(text, schema.slots, sources);
         scanned = true;
+        try {
+          scanTopLevelNumbers(text, schema.slots, sources);
+        } catch {
+          sources.fill(undefined);
+        }
       }
       const source = sources[i];
       // Cannot happen for text JSON.parse accepted; if it ever did, the reviver gives the right answer.

@@ -15,6 +15,7 @@ import {
   type Decimal,
   type DecimalProblem,
   decimalPartsOf,
+  describeDecimalProblem,
   quoteForMessage,
   tryParseDecimal,
 } from './decimal.ts';
@@ -82,7 +83,8 @@ export function coerceDecimal(value: unknown): Decimal | Absent | Invalid {
     return new Invalid('NOT_A_NUMBER', `${describeValue(value)} is not a decimal number`);
   }
   const parsed = tryParseDecimal(text, syntax);
-  return parsed.ok ? parsed.value : new Invalid(parsed.problem, parsed.message);
+  if (parsed.ok) return parsed.value;
+  return new Invalid(parsed.problem, `${describeValue(value)} ${describeDecimalProblem(parsed.problem)}`);
 }
 
 const SMALL_INTEGER = /^-?\d{1,10}$/;

@@ -21,6 +21,11 @@ export function rawJson(text: string): RawJson {
   return nativeJson.rawJSON(text);
 }
 
+/**
+ * It has no `toJSON` on purpose: a `JsonNumber` is input, to be turned into a `Decimal` or an int by
+ * the rules; serializers differ in how they treat `JSON.rawJSON` values, so one that reaches a
+ * serializer shows up plainly as `{"source":"…"}` instead of being silently re-typed.
+ */
 export class JsonNumber {
   /** The number exactly as written in the JSON text; always valid JSON number syntax. */
   readonly source: string;
@@ -31,11 +36,6 @@ export class JsonNumber {
 
   toString(): string {
     return this.source;
-  }
-
-  /** `JSON.stringify` writes the same digits back. */
-  toJSON(): RawJson {
-    return rawJson(this.source);
   }
 }
 

@@ -73,6 +73,8 @@ describe('scanTopLevelNumbers', () => {
 
   it('takes the last of repeated keys, as JSON.parse does', () => {
     assert.deepEqual(scan('{"a":1,"a":2}')[0], '2');
+    assert.deepEqual(scan('{"a":1,"a":"2"}')[0], undefined);
+    assert.deepEqual(scan('{"a":"1","a":2}')[0], '2');
   });
 
   it('skips true, false and null', () => {

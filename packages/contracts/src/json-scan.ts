@@ -39,9 +39,9 @@ function isNumberChar(c: number): boolean {
 }
 
 /**
- * For each top-level member whose value is a number and whose key is in `wanted`, stores the number's
- * text at `out[wanted.get(key)]`. `text` must be a JSON object that `JSON.parse` accepted (a leading
- * byte-order mark must already be gone); entries of `out` for other keys are left as they are.
+ * For each top-level member whose key is in `wanted`, sets `out[wanted.get(key)]` to the number's text
+ * if its value is a number, else to `undefined` (the last member with that key decides). `text` must be
+ * a JSON object that `JSON.parse` accepted; entries of `out` for keys that do not occur are left as is.
  */
 export function scanTopLevelNumbers(
   text: string,
@@ -56,8 +56,10 @@ export function scanTopLevelNumbers(
     const keyEnd = closingQuote(text, i + 1);
     const rawKey = text.slice(i + 1, keyEnd);
     const key = rawKey.includes('\\') ? (JSON.parse(text.slice(i, keyEnd + 1)) as string) : rawKey;
+    const slot = wanted.get(key);
     i = skipWhitespace(text, skipWhitespace(text, keyEnd + 1) + 1); // past ':'
     const c = text.charCodeAt(i);
+    if (slot !== undefined) out[slot] = undefined;
     if (c === QUOTE) {
       i = closingQuote(text, i + 1) + 1;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
@@ -71,7 +73,6 @@ export function scanTopLevelNumbers(
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
       const start = i++;
       while (isNumberChar(text.charCodeAt(i))) i++;
-      const slot = wanted.get(key);
       if (slot !== undefined) out[slot] = text.slice(start, i);
     } else {
       i++; // true, false, null
