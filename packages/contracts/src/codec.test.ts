@@ -1,3 +1,4 @@
+/** The record codec: what is written, what is read (Java producer output included), what is refused and why. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

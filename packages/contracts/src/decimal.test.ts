@@ -1,3 +1,4 @@
+/** Decimal parsing, bounds, exact comparison and printing: the guarantees amounts rely on. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

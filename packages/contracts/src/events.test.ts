@@ -1,3 +1,4 @@
+/** The event registry and its field tables match the SPEC; the JSON Schema documents follow from them. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EVENT_TYPE_NAMES, EventTypes, eventTypeOfTopic } from './events.ts';

@@ -1,3 +1,4 @@
+/** Jackson-like reading of single values, shared by the record decoder and the request rules. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

@@ -1,3 +1,4 @@
+/** Instant reading (every form the Java consumer reads), range checks and the canonical form. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

@@ -1,3 +1,4 @@
+/** JsonNumber keeps the exact text of numbers parsed with its reviver. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonNumber, rawJson, reviveJsonNumber } from './json-number.ts';

@@ -1,3 +1,4 @@
+/** The top-level number scan must agree with a `context.source` reviver on any valid JSON object. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanTopLevelNumbers } from './json-scan.ts';

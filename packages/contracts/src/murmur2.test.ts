@@ -1,3 +1,4 @@
+/** Kafka's Java partitioning, checked against Kafka's own test vectors. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { javaPartitionFor, murmur2 } from './murmur2.ts';

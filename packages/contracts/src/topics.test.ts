@@ -1,3 +1,4 @@
+/** Topic and consumer-group names are the SPEC ones. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALL_TOPICS, ConsumerGroups, DEAD_LETTER_SUFFIX, deadLetterTopicOf, Topics } from './topics.ts';

@@ -1,3 +1,4 @@
+/** The supported status transitions and the exact SPEC refusal message. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkTransition, OrderStatus } from './transitions.ts';

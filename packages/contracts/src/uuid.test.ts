@@ -1,3 +1,4 @@
+/** What counts as an id on both the HTTP and the Kafka side. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isUuid } from './uuid.ts';

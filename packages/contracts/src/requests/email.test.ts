@@ -1,3 +1,4 @@
+/** The e-mail check accepts what Hibernate @Email accepted, minus the exotic forms. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isValidEmail, MAX_EMAIL_LENGTH } from './email.ts';

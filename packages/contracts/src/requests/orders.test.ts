@@ -1,3 +1,4 @@
+/** Order request validation: every SPEC message, boundaries, wrong types, prototype keys. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonNumber, reviveJsonNumber } from '../json-number.ts';

@@ -1,3 +1,4 @@
+/** Product request validation: every SPEC message, stockQuantity defaults and bounds. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonNumber, reviveJsonNumber } from '../json-number.ts';
