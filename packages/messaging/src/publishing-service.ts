@@ -7,7 +7,7 @@ import type { EventOf, EventTypeName } from '@commerce/contracts';
 import {
   Counter,
   createHttpServer,
-  createLogger,
+  createLoggerFrom,
   createMetrics,
   type EnvSource,
   type HealthIndicator,
@@ -17,6 +17,7 @@ import {
   PublishError,
   readDurationMs,
   readInt,
+  readLoggingConfig,
   readPort,
   readString,
   registerActuator,
@@ -52,14 +53,14 @@ function readPublishingConfig(env: EnvSource, spec: PublishingServiceSpec) {
     },
     kafka: readKafkaConfig(env, spec.serviceName),
     publishTimeoutMs: readDurationMs(env, 'KAFKA_PUBLISH_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
-    log: { level: readString(env, 'LOG_LEVEL', 'info'), dir: readString(env, 'LOG_DIR', 'logs') },
+    log: readLoggingConfig(env),
     shutdownTimeoutMs: readDurationMs(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 1000 }),
   };
 }
 
 export async function runPublishingService(spec: PublishingServiceSpec): Promise<void> {
   const config = loadConfigOrExit((env) => readPublishingConfig(env, spec));
-  const logger = createLogger({ service: spec.serviceName, level: config.log.level, logDir: config.log.dir });
+  const logger = createLoggerFrom(spec.serviceName, config.log);
   const registry = createMetrics(spec.serviceName);
   const published = new Counter({
     name: 'events_published_total',

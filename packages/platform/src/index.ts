@@ -54,7 +54,7 @@ export {
   type LogLevel,
   type LogSink,
 } from './logger.ts';
-export { type LoggingConfig, readLoggingConfig } from './logging-config.ts';
+export { createLoggerFrom, type LoggingConfig, readLoggingConfig } from './logging-config.ts';
 export { maskEmail } from './mask.ts';
 export { Counter, createMetrics, Gauge, Histogram, type Registry } from './metrics.ts';
 export { DailyRollingFile, type RollingFileOptions } from './rolling-file.ts';

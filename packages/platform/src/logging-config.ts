@@ -3,7 +3,7 @@
  * `LOG_LEVEL` (info), `LOG_DIR` (logs), `LOG_CONSOLE` (true), `LOG_FORMAT` (json | pretty).
  */
 import { type EnvSource, readBool, readEnum, readString } from './config.ts';
-import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 
 export interface LoggingConfig {
   level: LogLevel;
@@ -19,4 +19,15 @@ export function readLoggingConfig(env: EnvSource): LoggingConfig {
     console: readBool(env, 'LOG_CONSOLE', true),
     consoleFormat: readEnum(env, 'LOG_FORMAT', 'json', ['json', 'pretty'] as const),
   };
+}
+
+/** A service's logger as its logging variables say. */
+export function createLoggerFrom(service: string, config: LoggingConfig): Logger {
+  return createLogger({
+    service,
+    level: config.level,
+    logDir: config.dir,
+    console: config.console,
+    consoleFormat: config.consoleFormat,
+  });
 }

@@ -7,6 +7,7 @@ import {
   readBool,
   readDurationMs,
   readInt,
+  readLoggingConfig,
   readPort,
   readString,
   readUrl,
@@ -57,10 +58,7 @@ export function readConfig(env: EnvSource) {
       }),
     },
     stallTimeoutMs: readDurationMs(env, 'NOTIFICATION_STALL_TIMEOUT_MS', 120_000, { min: 1000 }),
-    log: {
-      level: readString(env, 'LOG_LEVEL', 'info'),
-      dir: readString(env, 'LOG_DIR', 'logs'),
-    },
+    log: readLoggingConfig(env),
     shutdownTimeoutMs: readDurationMs(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, { min: 1000 }),
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '@commerce/messaging';
 import {
   createHttpServer,
-  createLogger,
+  createLoggerFrom,
   createMetrics,
   installShutdown,
   loadConfigOrExit,
@@ -34,7 +34,7 @@ import { WebhookNotifier } from './notifier/webhook-notifier.ts';
 import { createRedis } from './redis.ts';
 
 const config = loadConfigOrExit(readConfig);
-const logger = createLogger({ service: config.serviceName, level: config.log.level, logDir: config.log.dir });
+const logger = createLoggerFrom(config.serviceName, config.log);
 const registry = createMetrics(config.serviceName);
 const metrics = createNotificationMetrics(registry);
 
