@@ -4,7 +4,6 @@
  * the done mark makes us send it again. A non-2xx answer or no answer in time is a send failure
  * (retried, then dead-lettered).
  */
-import { rawJson } from '@commerce/contracts';
 import { type Notification, NotificationSendError, type Notifier } from './notifier.ts';
 
 export interface WebhookOptions {
@@ -20,13 +19,15 @@ export class WebhookNotifier implements Notifier {
   }
 
   async send(notification: Notification, signal: AbortSignal): Promise<void> {
-    const body = JSON.stringify({
+    // The event goes in as the exact text the codec wrote (decimals keep their scale). JSON.rawJSON
+    // accepts primitives only, so the object text is spliced in as the last member.
+    const head = JSON.stringify({
       eventType: notification.eventType,
       eventId: notification.eventId,
       kind: notification.kind,
       message: notification.message,
-      event: rawJson(notification.eventJson),
     });
+    const body = `${head.slice(0, -1)},"event":${notification.eventJson}}`;
     let response: Response;
     try {
       response = await fetch(this.#options.url, {

@@ -1,0 +1,120 @@
+/** The idempotency gate against a real redis-server started by this test. */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { type RedisServer, startRedis } from '../../../tools/redis/server.ts';
+import { OutageBoard } from './consumer/outage.ts';
+import { IdempotencyGate, processedKeyPrefix } from './idempotency.ts';
+
+let server: RedisServer;
+let redis: Redis;
+const signal = new AbortController().signal;
+
+before(async () => {
+  server = await startRedis({ dataDir: mkdtempSync(join(tmpdir(), 'gate-redis-')) });
+  redis = new Redis({
+    host: server.host,
+    port: server.port,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => 100,
+  });
+  await redis.connect();
+});
+
+after(async () => {
+  redis?.disconnect();
+  await server?.stop();
+});
+
+function gate(options: Partial<ConstructorParameters<typeof IdempotencyGate>[1]> = {}) {
+  return new IdempotencyGate(redis, { doneTtlSeconds: 604_800, leaseMs: 2000, busyPollMs: 50, ...options });
+}
+
+const id = () => crypto.randomUUID();
+
+describe('IdempotencyGate', () => {
+  test('first send is SENT and leaves the done mark 1 with the 7-day TTL; the next is DUPLICATE', async () => {
+    const eventId = id();
+    let sends = 0;
+    assert.equal(await gate().guard(eventId, signal, async () => void sends++), 'SENT');
+    assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
+    const ttl = await redis.ttl(processedKeyPrefix + eventId);
+    assert.ok(ttl > 604_000 && ttl <= 604_800);
+    assert.equal(await gate().guard(eventId, signal, async () => void sends++), 'DUPLICATE');
+    assert.equal(sends, 1);
+  });
+
+  test('the Java service’s mark (SET key 1 EX 604800 NX) counts as done', async () => {
+    const eventId = id();
+    assert.equal(await redis.set(processedKeyPrefix + eventId, '1', 'EX', 604_800, 'NX'), 'OK');
+    let sends = 0;
+    assert.equal(await gate().guard(eventId, signal, async () => void sends++), 'DUPLICATE');
+    assert.equal(sends, 0);
+  });
+
+  test('while sending, the key holds a lease: a Java SET NX is refused, and a failed send releases it', async () => {
+    const eventId = id();
+    await assert.rejects(
+      gate().guard(eventId, signal, async () => {
+        const value = await redis.get(processedKeyPrefix + eventId);
+        assert.match(value ?? '', /^lease:/);
+        const pttl = await redis.pttl(processedKeyPrefix + eventId);
+        assert.ok(pttl > 0 && pttl <= 2000, 'a short lease, not a 7-day mark');
+        assert.equal(await redis.set(processedKeyPrefix + eventId, '1', 'EX', 604_800, 'NX'), null);
+        throw new Error('send failed');
+      }),
+      /send failed/,
+    );
+    assert.equal(await redis.get(processedKeyPrefix + eventId), null, 'released for the retry');
+  });
+
+  test('a live lease of another attempt is waited for, never skipped; an expired one is taken over', async () => {
+    const eventId = id();
+    await redis.set(processedKeyPrefix + eventId, 'lease:crashed-instance:1', 'PX', 400);
+    const started = Date.now();
+    let sends = 0;
+    assert.equal(await gate().guard(eventId, signal, async () => void sends++), 'SENT');
+    assert.ok(Date.now() - started >= 300, 'waited for the lease to expire');
+    assert.equal(sends, 1);
+    assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
+  });
+
+  test('only the owner releases a lease', async () => {
+    const eventId = id();
+    const key = processedKeyPrefix + eventId;
+    await assert.rejects(
+      gate({ leaseMs: 1000 }).guard(eventId, signal, async () => {
+        await redis.set(key, 'lease:someone-else:9', 'PX', 5000); // our lease expired, another took over
+        throw new Error('late failure');
+      }),
+    );
+    assert.equal(await redis.get(key), 'lease:someone-else:9');
+  });
+
+  test('a Redis outage is waited out and reported, not turned into a failure', async () => {
+    const eventId = id();
+    const board = new OutageBoard();
+    const downSeen: string[] = [];
+    const tracker = {
+      down: (component: string, error: unknown, retryInMs: number) => {
+        downSeen.push(component);
+        board.down(component, error, retryInMs);
+      },
+      up: (component: string) => board.up(component),
+    };
+    await server.stop();
+    const guarded = gate({ tracker }).guard(eventId, signal, async () => {});
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok(downSeen.includes('redis'), 'outage reported');
+    assert.ok(board.current().has('redis'), 'health can show it');
+    await server.start();
+    assert.equal(await guarded, 'SENT');
+    assert.equal(board.current().size, 0, 'recovered');
+    assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
+  });
+});
