@@ -61,6 +61,8 @@ describe('notification-service', () => {
     const line = await notification.waitForLog((l) => l.msg === 'record processed' && l.eventId === eventId);
     assert.equal(line.status, 'SENT');
     assert.equal(line.topic, 'order.created.v1');
+    assert.equal(line.orderId, orderId);
+    assert.ok(typeof line.processedAt === 'string' && typeof line.detail === 'string');
     assert.equal(line.partition, javaPartitionFor(Buffer.from(orderId), 3));
     assert.ok(typeof line.offset === 'string' && /^\d+$/.test(line.offset));
     assert.equal(await redis.get(`notification:processed:event:${eventId}`), '1');

@@ -127,6 +127,7 @@ const eventConsumer = new ConsumerRuntime({
         partition: record.partition,
         offset: String(record.offset),
         eventId: outcome.eventId,
+        ...outcome.context,
         status: outcome.status,
         detail: outcome.detail,
         processedAt: new Date().toISOString(),

@@ -32,6 +32,8 @@ export interface Outcome {
   detail: string;
   /** The event's id when the record could be decoded. */
   eventId?: string | undefined;
+  /** Further identifying fields for the record's log line, e.g. `{ orderId }`. */
+  context?: Record<string, string> | undefined;
 }
 
 /** Handles one record to its end; throwing means this attempt failed. */

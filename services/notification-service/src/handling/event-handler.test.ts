@@ -76,6 +76,7 @@ describe('the notification handler', () => {
       status: 'SENT',
       detail: 'ORDER_CONFIRMATION sent',
       eventId: '11111111-1111-4111-8111-111111111111',
+      context: { orderId: '22222222-2222-4222-8222-222222222222' },
     });
     const second = await handler(orderRecord('user-1001'), signal);
     assert.equal(second.status, 'DUPLICATE');

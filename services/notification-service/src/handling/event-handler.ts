@@ -37,8 +37,11 @@ export function createEventHandler(deps: EventHandlerDeps): RecordHandler {
       if (isAbort(error)) throw error;
       throw new EventHandlingError(eventId, error);
     }
+    const context = {
+      [notification.kind === 'PRODUCT_CREATED' ? 'productId' : 'orderId']: notification.subjectId,
+    };
     return result === 'DUPLICATE'
-      ? { status: 'DUPLICATE', detail: 'Already processed', eventId }
-      : { status: 'SENT', detail: `${notification.kind} sent`, eventId };
+      ? { status: 'DUPLICATE', detail: 'Already processed', eventId, context }
+      : { status: 'SENT', detail: `${notification.kind} sent`, eventId, context };
   };
 }
