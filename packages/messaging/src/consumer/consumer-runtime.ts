@@ -30,6 +30,12 @@ export interface ConsumerRuntimeOptions {
   heartbeatIntervalMs?: number;
   /** How long the broker may hold a fetch open waiting for data. */
   maxWaitTimeMs?: number;
+  /** Most bytes one fetch returns per partition (the broker still returns at least one record batch). */
+  maxBytesPerPartition?: number;
+  /** Told about the records next in line of a partition before their turn (see `LaneHooks.prepare`). */
+  prepare?: (records: readonly ConsumedRecord[]) => void;
+  /** Told about prepared records that will not be handled after all (see `LaneHooks.discard`). */
+  discard?: (records: readonly ConsumedRecord[]) => void;
   /** Called after each record's outcome (metrics). */
   onOutcome?: (record: ConsumedRecord, outcome: Outcome, elapsedMs: number) => void;
   /** Called when a commit fails (it is retried with the next commit of that partition). */
@@ -58,6 +64,9 @@ export class ConsumerRuntime {
   #lastError: string | undefined;
   /** Partitions of the latest assignment; undefined until the group told us. */
   #assigned: Set<string> | undefined;
+  /** Lanes that asked for fetching to pause (backpressure); the stream is paused while any does. */
+  readonly #pressing = new Set<PartitionLane>();
+  #pressureWatch: NodeJS.Timeout | undefined;
 
   constructor(options: ConsumerRuntimeOptions) {
     this.#options = options;
@@ -125,7 +134,7 @@ export class ConsumerRuntime {
           mode: MessagesStreamModes.COMMITTED,
           fallbackMode: MessagesStreamFallbackModes.EARLIEST,
           maxWaitTime: this.#options.maxWaitTimeMs ?? 250,
-          maxBytesPerPartition: 1024 * 1024,
+          maxBytesPerPartition: this.#options.maxBytesPerPartition ?? 1024 * 1024,
           deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string },
         });
         this.#stream = stream;
@@ -155,6 +164,13 @@ export class ConsumerRuntime {
       sessionTimeout: this.#options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: this.#options.heartbeatIntervalMs ?? 1000,
       rebalanceTimeout: 30_000,
+      // The Java client (3.x) offers `range` and `cooperative-sticky`; the library's default offers only
+      // `roundrobin`. Offering `range` first lets Java and TypeScript members share a group (the leader,
+      // whichever it is, computes a complete eager assignment).
+      protocols: [
+        { name: 'range', version: 1 },
+        { name: 'roundrobin', version: 1 },
+      ],
       retries: 3,
       retryDelay: 500,
     });
@@ -213,9 +229,44 @@ export class ConsumerRuntime {
     lane.offer(record);
   }
 
+  /**
+   * Backpressure. The client can only pause the whole stream, so it is paused while some lane that is
+   * making progress holds half its limit, and resumed when every such lane is down to a quarter. A lane
+   * that stops making progress (a partition in retries) no longer holds the others back: after a second
+   * without progress its hold is dropped and it falls back to dropping and rewinding its own records.
+   */
+  #pressure(lane: PartitionLane, on: boolean): void {
+    if (on) {
+      this.#pressing.add(lane);
+      if (this.#pressing.size === 1) {
+        this.#stream?.pause();
+        this.#pressureWatch ??= setInterval(() => this.#checkPressure(), 250).unref();
+      }
+      return;
+    }
+    this.#pressing.delete(lane);
+    if (this.#pressing.size === 0) this.#resumeFetching();
+  }
+
+  #checkPressure(): void {
+    const now = Date.now();
+    for (const lane of this.#pressing) if (now - lane.lastProgressAt > 1000) this.#pressing.delete(lane);
+    if (this.#pressing.size === 0) this.#resumeFetching();
+  }
+
+  #resumeFetching(): void {
+    clearInterval(this.#pressureWatch);
+    this.#pressureWatch = undefined;
+    const stream = this.#stream;
+    if (!this.#stopping && stream && !stream.destroyed && stream.isPaused()) stream.resume();
+  }
+
   #createLane(topic: string, partition: number): PartitionLane {
     const key = `${topic}:${partition}`;
-    return new PartitionLane(topic, partition, this.#limits, {
+    const lane: PartitionLane = new PartitionLane(topic, partition, this.#limits, {
+      pressure: (on) => this.#pressure(lane, on),
+      ...(this.#options.prepare ? { prepare: this.#options.prepare } : {}),
+      ...(this.#options.discard ? { discard: this.#options.discard } : {}),
       handle: this.#options.handler,
       commit: (record) => {
         const commit = (record as ConsumedRecord & { commit: () => Promise<void> }).commit;
@@ -242,11 +293,15 @@ export class ConsumerRuntime {
         this.#stream?.offsetsToFetch.set(key, offset);
       },
     });
+    return lane;
   }
 
   async #stopLanes(graceMs: number): Promise<void> {
     const lanes = [...this.#lanes.values()];
     this.#lanes.clear();
+    this.#pressing.clear();
+    clearInterval(this.#pressureWatch);
+    this.#pressureWatch = undefined;
     await Promise.all(lanes.map((lane) => lane.stop(graceMs)));
   }
 
