@@ -6,6 +6,7 @@ export {
 export {
   type DeadLetterOptions,
   DeadLetterReasonHeader,
+  DeadLetterValueOmittedHeader,
   DltHeaders,
   deadLetter,
   deadLetterHeaders,

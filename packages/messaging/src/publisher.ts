@@ -5,15 +5,17 @@
  * a request is in flight leave together in the next one, each caller still waiting for its own record's
  * acknowledgement. Keyed records are partitioned exactly as the Java client does (murmur2).
  */
-import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
+import { compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
 import { baseClientOptions, type KafkaConnection } from './kafka-client-options.ts';
 import { javaKeyPartition } from './partitioner.ts';
 
 export interface OutgoingRecord {
   topic: string;
   key: Buffer | null;
-  value: Buffer;
-  headers?: Map<string, Buffer> | Record<string, Buffer>;
+  /** null writes a tombstone. */
+  value: Buffer | null;
+  /** A list keeps repeated names (dead letters copy the original headers as they were). */
+  headers?: ReadonlyArray<readonly [string, Buffer]> | Record<string, Buffer>;
   /** Explicit partition (dead letters keep their source partition); otherwise chosen from the key. */
   partition?: number;
 }
@@ -40,10 +42,15 @@ interface Pending {
   record: OutgoingRecord;
   resolve: (ack: RecordAck) => void;
   reject: (error: Error) => void;
+  /**
+   * `queued` until the record is handed to the producer (`sent`: from then on the broker may store it);
+   * `abandoned` when its caller stopped waiting first: it is then never sent.
+   */
+  state: 'queued' | 'sent' | 'abandoned';
 }
 
 export class KafkaPublisher {
-  readonly #producer: Producer<Buffer, Buffer, string, Buffer>;
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #maxBatch: number;
   #queue: Pending[] = [];
   #inFlight = false;
@@ -55,12 +62,11 @@ export class KafkaPublisher {
   constructor(connection: KafkaConnection, role: string, options: PublisherOptions = {}) {
     const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 4000;
     this.#maxBatch = options.maxBatchRecords ?? 500;
-    this.#producer = new Producer<Buffer, Buffer, string, Buffer>({
+    this.#producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...baseClientOptions(connection, role),
       idempotent: true,
       acks: ProduceAcks.ALL,
       partitioner: compatibilityPartitioner,
-      serializers: { headerKey: stringSerializer as (data?: string) => Buffer },
       timeout: Math.min(deliveryTimeoutMs, 3000),
       retries: Math.max(0, Math.floor(deliveryTimeoutMs / 1000) - 1),
       retryDelay: 250,
@@ -69,27 +75,39 @@ export class KafkaPublisher {
 
   /** Resolves once the broker acknowledged the record with acks=all. */
   send(record: OutgoingRecord): Promise<RecordAck> {
-    if (this.#closed) return Promise.reject(new PublishFailedError('publisher is closed'));
-    return new Promise<RecordAck>((resolve, reject) => {
-      this.#queue.push({ record, resolve, reject });
-      if (!this.#inFlight) this.#flush();
-    });
+    return this.#enqueue(record).promise;
   }
 
-  /** Like `send`, but gives up waiting after `timeoutMs` (the record may still be stored later). */
+  /**
+   * Like `send`, but gives up waiting after `timeoutMs`. A record still waiting for its turn then is
+   * withdrawn and never published (a caller answered with an error must not see its event stored later);
+   * one already handed to the producer may still be stored.
+   */
   async sendWithin(record: OutgoingRecord, timeoutMs: number): Promise<RecordAck> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PublishFailedError(`Kafka did not acknowledge the event within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
+    const { pending, promise } = this.#enqueue(record);
+    const timer = setTimeout(() => {
+      if (pending.state === 'queued') pending.state = 'abandoned';
+      pending.reject(new PublishFailedError(`Kafka did not acknowledge the event within ${timeoutMs} ms`));
+    }, timeoutMs);
     try {
-      return await Promise.race([this.send(record), timeout]);
+      return await promise;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #enqueue(record: OutgoingRecord): { pending: Pending; promise: Promise<RecordAck> } {
+    let pending: Pending | undefined;
+    const promise = new Promise<RecordAck>((resolve, reject) => {
+      pending = { record, resolve, reject, state: 'queued' };
+    });
+    if (this.#closed) {
+      pending!.reject(new PublishFailedError('publisher is closed'));
+      return { pending: pending!, promise };
+    }
+    this.#queue.push(pending!);
+    if (!this.#inFlight) this.#flush();
+    return { pending: pending!, promise };
   }
 
   /** Connection state for health checks: when the last batch succeeded and the last error seen. */
@@ -111,14 +129,19 @@ export class KafkaPublisher {
   }
 
   #flush(): void {
-    const batch = this.#queue.splice(0, this.#maxBatch);
-    if (batch.length === 0) return;
+    const batch = this.#queue.splice(0, this.#maxBatch).filter((pending) => pending.state === 'queued');
+    if (batch.length === 0) {
+      if (this.#queue.length > 0) this.#flush();
+      return;
+    }
     this.#inFlight = true;
     this.#sendBatch(batch).then(
-      (acks) => {
-        this.#lastSuccessAt = Date.now();
-        this.#lastError = undefined;
-        for (const [index, pending] of batch.entries()) pending.resolve(acks[index]!);
+      (sent) => {
+        if (sent.length > 0) {
+          this.#lastSuccessAt = Date.now();
+          this.#lastError = undefined;
+        }
+        for (const [pending, ack] of sent) pending.resolve(ack);
         this.#next();
       },
       (error: Error) => {
@@ -134,17 +157,21 @@ export class KafkaPublisher {
    * Chooses every record's partition before sending (the Java rule for keys), so that each caller can be
    * told the exact partition and offset its record got.
    */
-  async #sendBatch(batch: Pending[]): Promise<RecordAck[]> {
+  async #sendBatch(batch: Pending[]): Promise<Array<[Pending, RecordAck]>> {
     const topics = [...new Set(batch.map((pending) => pending.record.topic))];
     const metadata = await this.#producer.metadata({ topics });
-    const messages = batch.map(({ record }) => {
+    // Callers that gave up while the metadata was awaited are not published.
+    const live = batch.filter((pending) => pending.state === 'queued');
+    if (live.length === 0) return [];
+    for (const pending of live) pending.state = 'sent';
+    const messages = live.map(({ record }) => {
       const count = metadata.topics.get(record.topic)?.partitionsCount ?? 1;
       const partition = record.partition ?? this.#partitionFor(record, count);
       return {
         topic: record.topic,
         key: record.key ?? undefined,
-        value: record.value,
-        headers: record.headers,
+        value: record.value as Buffer,
+        headers: headerMap(record.headers),
         partition,
       };
     });
@@ -153,12 +180,12 @@ export class KafkaPublisher {
     for (const entry of result.offsets ?? [])
       bases.set(`${entry.topic}\u0000${entry.partition}`, entry.offset);
     const ranks = new Map<string, bigint>();
-    return messages.map(({ topic, partition }) => {
+    return messages.map(({ topic, partition }, index): [Pending, RecordAck] => {
       const slot = `${topic}\u0000${partition}`;
       const rank = ranks.get(slot) ?? 0n;
       ranks.set(slot, rank + 1n);
       const base = bases.get(slot);
-      return { topic, partition, offset: base === undefined ? -1n : base + rank };
+      return [live[index]!, { topic, partition, offset: base === undefined ? -1n : base + rank }];
     });
   }
 
@@ -174,4 +201,17 @@ export class KafkaPublisher {
     this.#inFlight = false;
     if (this.#queue.length > 0) this.#flush();
   }
+}
+
+/**
+ * Header names as distinct Buffer keys: a Map keyed by Buffer objects can hold the same name twice, which
+ * a string-keyed Map or an object cannot.
+ */
+function headerMap(headers: OutgoingRecord['headers']): Map<Buffer, Buffer> | undefined {
+  if (headers === undefined) return undefined;
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  const map = new Map<Buffer, Buffer>();
+  for (const [name, value] of entries as Array<readonly [string, Buffer]>)
+    map.set(Buffer.from(name, 'utf8'), value);
+  return map;
 }

@@ -82,6 +82,18 @@ describe('mapError', () => {
     assert.equal(mapped.body.message, 'Bad content length');
   });
 
+  it('answers a bad URL and an over-long path parameter without quoting the path', () => {
+    const path = `/api/orders/${'a'.repeat(2000)}%zz/status`;
+    const badUrl = mapError(fastifyError('FST_ERR_BAD_URL', 400, `'${path}' is not a valid url component`));
+    assert.equal(badUrl.status, 400);
+    assert.equal(badUrl.body.error, 'Bad Request');
+    assert.match(badUrl.body.message ?? '', /not valid/);
+    const long = mapError(fastifyError('FST_ERR_MAX_PARAM_LENGTH', 414, `'${path}' is exceeding the max`));
+    assert.equal(long.status, 414);
+    assert.equal(long.body.error, 'URI Too Long');
+    for (const mapped of [badUrl, long]) assert.ok(!JSON.stringify(mapped.body).includes('aaaa'));
+  });
+
   it('turns Fastify schema validation into SPEC details', () => {
     const error = Object.assign(new Error('body must have required property'), {
       code: 'FST_ERR_VALIDATION',

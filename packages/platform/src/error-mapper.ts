@@ -106,8 +106,13 @@ export function mapError(error: unknown, ctx: MapContext = {}): MappedError {
       return client(400, MALFORMED_JSON, 'Request body is missing');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return client(400, MALFORMED_JSON, message);
+    // Fastify's messages for these quote the whole path, however long or hostile: say it without it.
+    case 'FST_ERR_BAD_URL':
+      return client(400, 'Bad Request', 'The URL is not valid: malformed percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return client(414, 'URI Too Long', 'A path parameter is longer than allowed');
   }
-  // Fastify's other request errors (bad URL, bad Content-Length, ...) carry a safe 4xx and message.
+  // Fastify's other request errors (bad Content-Length, ...) carry a safe 4xx and message.
   const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
   if (code.startsWith('FST_') && status >= 400 && status < 500) {
     return client(status, STATUS_CODES[status] ?? 'Bad Request', message);

@@ -192,6 +192,21 @@ describe('createHttpServer: request bodies', () => {
     assert.match(res.json().message, /deeper than 32 levels/);
   });
 
+  it('malformed UTF-8 → 400, never decoded into U+FFFD', async () => {
+    const payload = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const res = await h.app.inject({ ...json(''), payload });
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), 400, 'Malformed JSON request');
+    assert.match(res.json().message, /not valid UTF-8/);
+  });
+
+  it('a key given twice → 400', async () => {
+    const res = await h.app.inject(json('{"a":1,"a":2}'));
+    assert.equal(res.statusCode, 400);
+    assertErrorShape(res.json(), 400, 'Malformed JSON request');
+    assert.equal(res.json().message, 'Duplicate field "a"');
+  });
+
   it('a route may make its body optional', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/ping' });
     assert.equal(res.statusCode, 200);
@@ -221,6 +236,16 @@ describe('createHttpServer: routing errors and the error mapper', () => {
     const get = await h.app.inject({ method: 'PUT', url: `/api/orders/${ORDER_ID}` });
     assert.equal(get.statusCode, 405);
     assert.equal(get.headers.allow, 'GET, HEAD');
+  });
+
+  it('bad percent-encoding → 400 and an over-long path parameter → 414, in the SPEC shape', async () => {
+    const bad = await h.app.inject({ ...json('{}'), url: '/api/orders/%zz/status' });
+    assert.equal(bad.statusCode, 400);
+    assertErrorShape(bad.json(), 400, 'Bad Request');
+    const long = await h.app.inject({ ...json('{}'), url: `/api/orders/${'a'.repeat(2000)}/status` });
+    assert.equal(long.statusCode, 414);
+    assertErrorShape(long.json(), 414, 'URI Too Long');
+    assert.ok(!long.body.includes('aaaa'), 'the path is not echoed');
   });
 
   it('ValidationError → 400 Validation failed with details', async () => {
@@ -344,6 +369,36 @@ describe('startHttpServer', () => {
       body: '{"x":1.0}',
     });
     assert.deepEqual(await res.json(), { received: { x: { source: '1.0' } } });
+    await h.app.close();
+  });
+});
+
+describe('createHttpServer: requests the HTTP parser refuses', () => {
+  /** Writes raw bytes and reads until the server closes the connection. */
+  function exchange(address: string, bytes: string): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(Number(new URL(address).port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(received));
+      socket.write(bytes);
+    });
+  }
+
+  it('an unknown method, a NUL in a header and oversized headers get the SPEC shape, then close', async () => {
+    const h = await harness();
+    const address = await startHttpServer(h.app, { host: '127.0.0.1', port: 0 });
+    for (const [request, status, error] of [
+      ['FOO /api/echo HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'Bad Request'],
+      ['GET /nope HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', 400, 'Bad Request'],
+      [`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'Request Header Fields Too Large'],
+    ] as const) {
+      const received = await exchange(address, request);
+      assert.match(received, new RegExp(`^HTTP/1\\.1 ${status} `), received);
+      assert.match(received, /\r\nContent-Type: application\/json\r\n/i);
+      assertErrorShape(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)), status, error);
+    }
     await h.app.close();
   });
 });

@@ -2,11 +2,13 @@
  * The services' HTTP server: Fastify, set up so that routes only ever see a parsed JSON body and
  * throw typed errors, and everything around that is uniform across services.
  *
- * - Request bodies: only JSON (`application/json`, `application/*+json`, UTF-8), parsed by
+ * - Request bodies: only JSON (`application/json`, `application/*+json`, strictly valid UTF-8), parsed by
  *   `json-body.ts` (numbers kept exact as `JsonNumber`). Other media types: 415. A POST/PUT/PATCH
  *   without a body: 415 without a Content-Type, 400 with one (route config `bodyOptional: true` opts out).
- * - Errors: one error handler and one not-found handler, both through `mapError`, so every error
- *   response has the SPEC's shape. A known path with the wrong method answers 405 with `Allow`.
+ * - Errors: one error handler, one not-found handler and Fastify's framework errors (bad URL encoding,
+ *   over-long path parameters), all through `mapError`, and HTTP the parser refuses answered on the
+ *   socket, so every error response has the SPEC's shape. A known path with the wrong method answers
+ *   405 with `Allow`.
  * - Observability: a debug line per request (not info: at 1,000 req/s that is noise) and the
  *   `http_server_requests_seconds` histogram labelled by route pattern.
  * - Shutdown: once `app.close()` begins, requests still arriving on open connections get a 503 in the
@@ -14,6 +16,8 @@
  *
  * Listening is the caller's move (`startHttpServer`), so tests use `app.inject()` without a socket.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -28,6 +32,7 @@ import { httpRequestHistogram, UNMATCHED_ROUTE } from './http-metrics.ts';
 import {
   assertUtf8Charset,
   DEFAULT_MAX_JSON_DEPTH,
+  decodeUtf8Body,
   JSON_SUFFIX_MEDIA_TYPE,
   parseJsonBody,
 } from './json-body.ts';
@@ -67,6 +72,12 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     requestIdHeader: 'x-request-id',
     // Fastify's own 503-while-closing body is not the SPEC's shape; installDrain answers it instead.
     return503OnClosing: false,
+    // Bad percent-encoding and over-long path parameters are answered before routing, by default in
+    // Fastify's own shape; these and unparseable HTTP (clientError) get the SPEC's shape too.
+    frameworkErrors: (error, request, reply) => {
+      replyWithError(error, request, reply, bodyLimitBytes);
+    },
+    clientErrorHandler: answerClientError,
   }) as unknown as HttpServer;
   serviceNames.set(app, opts.serviceName);
 
@@ -100,18 +111,19 @@ function installJsonParser(app: HttpServer, maxJsonDepth: number): void {
   app.removeAllContentTypeParsers();
   const parser = (
     request: FastifyRequest,
-    body: string | Buffer,
+    body: Buffer,
     done: (err: Error | null, body?: unknown) => void,
   ) => {
     try {
       assertUtf8Charset(request.headers['content-type']);
-      done(null, parseJsonBody(body.toString(), maxJsonDepth));
+      // Decoded strictly: a lenient decode would turn invalid bytes into U+FFFD and publish them.
+      done(null, parseJsonBody(decodeUtf8Body(body), maxJsonDepth));
     } catch (error) {
       done(error as Error);
     }
   };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
-  app.addContentTypeParser(JSON_SUFFIX_MEDIA_TYPE, { parseAs: 'string' }, parser);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser);
+  app.addContentTypeParser(JSON_SUFFIX_MEDIA_TYPE, { parseAs: 'buffer' }, parser);
 }
 
 /** Fastify lets a bodiless POST through with `body === undefined`; for a JSON API that is an error. */
@@ -126,19 +138,49 @@ function installBodyRequirement(app: HttpServer): void {
   });
 }
 
+function replyWithError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  bodyLimitBytes: number,
+): FastifyReply {
+  const mapped = mapError(error, { contentType: request.headers['content-type'], bodyLimitBytes });
+  if (mapped.logLevel === 'error') {
+    request.log.error({ err: error, method: request.method, route: routeOf(request) }, 'request failed');
+  } else {
+    request.log.debug(
+      { status: mapped.status, reason: mapped.body.message ?? mapped.body.error },
+      'request rejected',
+    );
+  }
+  return reply.code(mapped.status).type('application/json').send(mapped.body);
+}
+
+/**
+ * Bytes Node's HTTP parser refuses (unknown method, raw non-ASCII in the path, NUL in a header, headers
+ * over the size limit) never reach a route: answer them on the socket in the SPEC's shape and close.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers exceed the size limit']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time']
+        : [400, 'The request is not valid HTTP'];
+  const reason = STATUS_CODES[status] ?? 'Bad Request';
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(status, reason, message));
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 function installErrorMapping(app: HttpServer, bodyLimitBytes: number): void {
-  app.setErrorHandler((error, request, reply) => {
-    const mapped = mapError(error, { contentType: request.headers['content-type'], bodyLimitBytes });
-    if (mapped.logLevel === 'error') {
-      request.log.error({ err: error, method: request.method, route: routeOf(request) }, 'request failed');
-    } else {
-      request.log.debug(
-        { status: mapped.status, reason: mapped.body.message ?? mapped.body.error },
-        'request rejected',
-      );
-    }
-    return reply.code(mapped.status).type('application/json').send(mapped.body);
-  });
+  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply, bodyLimitBytes));
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';

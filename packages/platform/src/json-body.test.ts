@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientError } from './errors.ts';
-import { assertJsonDepth, assertUtf8Charset, JSON_SUFFIX_MEDIA_TYPE, parseJsonBody } from './json-body.ts';
+import {
+  assertJsonStructure,
+  assertUtf8Charset,
+  decodeUtf8Body,
+  JSON_SUFFIX_MEDIA_TYPE,
+  parseJsonBody,
+} from './json-body.ts';
 import { JsonNumber } from './json-number.ts';
 
 function rejects(fn: () => unknown, status: number, message: RegExp): void {
@@ -64,21 +70,50 @@ describe('parseJsonBody', () => {
   });
 });
 
-describe('assertJsonDepth', () => {
+describe('assertJsonStructure', () => {
   const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
   it('allows the limit and rejects one more', () => {
-    assert.doesNotThrow(() => assertJsonDepth(nested(32), 32));
-    rejects(() => assertJsonDepth(nested(33), 32), 400, /deeper than 32 levels/);
+    assert.doesNotThrow(() => assertJsonStructure(nested(32), 32));
+    rejects(() => assertJsonStructure(nested(33), 32), 400, /deeper than 32 levels/);
   });
 
   it('ignores brackets and escaped quotes inside strings', () => {
-    assert.doesNotThrow(() => assertJsonDepth('{"a":"[[[[[[\\"{{{{{{"}', 2));
-    assert.doesNotThrow(() => assertJsonDepth(`["${'['.repeat(100)}"]`, 1));
+    assert.doesNotThrow(() => assertJsonStructure('{"a":"[[[[[[\\"{{{{{{"}', 2));
+    assert.doesNotThrow(() => assertJsonStructure(`["${'['.repeat(100)}"]`, 1));
   });
 
   it('rejects a hostile 100,000-level body before parsing it', () => {
     rejects(() => parseJsonBody(nested(100_000)), 400, /deeper than 32 levels/);
+  });
+
+  it('rejects a key given twice in one object, also when spelled with escapes or nested', () => {
+    rejects(() => parseJsonBody('{"a":1,"b":2,"a":3}'), 400, /^Duplicate field "a"$/);
+    rejects(() => parseJsonBody('{"customerId":"a", "customer\\u0049d" :"b"}'), 400, /"customerId"/);
+    rejects(() => parseJsonBody('{"x":{"k":1,"k":2}}'), 400, /"k"/);
+    rejects(() => parseJsonBody('{"__proto__":{},"__proto__":{}}'), 400, /"__proto__"/);
+  });
+
+  it('allows the same key in different objects and key-like text in values', () => {
+    assert.doesNotThrow(() => parseJsonBody('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a","d":["a","a"]}'));
+    assert.doesNotThrow(() => parseJsonBody('{"a":"\\"a\\":1","b":"a"}'));
+  });
+});
+
+describe('decodeUtf8Body', () => {
+  it('decodes UTF-8 and keeps a leading BOM for parseJsonBody to strip', () => {
+    assert.equal(decodeUtf8Body(Buffer.from('{"a":"키😀"}')), '{"a":"키😀"}');
+    assert.equal(decodeUtf8Body(Buffer.from('\uFEFF{}')), '\uFEFF{}');
+  });
+
+  it('refuses malformed UTF-8 with a 400 instead of replacing it', () => {
+    for (const bytes of [
+      [0x22, 0xff, 0x22],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+    ])
+      rejects(() => decodeUtf8Body(Buffer.from(bytes)), 400, /not valid UTF-8/);
   });
 });
 

@@ -64,6 +64,31 @@ describe('createLogger', () => {
     assert.equal(event.customerEmail, 'user1001@example.com');
   });
 
+  it('redacts inside arrays and errors up to two levels down, and copies only what it changes', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    const shared = { keep: 'me' };
+    const error = Object.assign(new Error('boom'), { customerEmail: 'err@example.com' });
+    const list = [{ email: 'a1@example.com' }];
+    const payload = Buffer.from('token');
+    logger.info(
+      { list, err: error, shared, payload, deep: { a: { b: { email: 'deep@example.com' } } } },
+      'x',
+    );
+    await flushLogger(logger);
+    const line = JSON.parse(sink.lines[0] ?? '');
+    assert.equal(line.list[0].email, 'a***@example.com');
+    assert.equal(line.err.customerEmail, 'e***@example.com');
+    assert.equal(line.err.message, 'boom');
+    assert.match(line.err.stack, /Error: boom/);
+    assert.deepEqual(line.shared, { keep: 'me' });
+    assert.equal(line.payload.type, 'Buffer');
+    // Three levels down is out of reach, as with the documented paths (`*.*.email`).
+    assert.equal(line.deep.a.b.email, 'deep@example.com');
+    assert.equal(list[0]?.email, 'a1@example.com');
+    assert.equal(error.customerEmail, 'err@example.com');
+  });
+
   it('serialises errors with type, message and stack', async () => {
     const sink = capture();
     const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });

@@ -26,6 +26,9 @@ export const DltHeaders = {
 /** Our own additions: why the record was dead-lettered (a short code) and after how many attempts. */
 export const DeadLetterReasonHeader = 'x-dlt-reason';
 
+/** Set (to the original value's size) when the broker refused the value and the dead letter carries none. */
+export const DeadLetterValueOmittedHeader = 'x-dlt-value-omitted-bytes';
+
 export interface DeadLetterOptions {
   publisher: Pick<KafkaPublisher, 'send'>;
   consumerGroup: string;
@@ -43,15 +46,27 @@ export function deadLetter(options: DeadLetterOptions): Middleware {
       if (isAbort(failure) || isOutage(failure)) throw failure;
       const error = failure instanceof Error ? failure : new Error(String(failure));
       const topic = options.dlqTopicOf(record.topic);
+      const headers = deadLetterHeaders(record, error, options.consumerGroup);
+      const publish = (value: Buffer | null, extra: Array<[string, Buffer]> = []) =>
+        options.publisher.send({
+          topic,
+          partition: record.partition,
+          key: record.key,
+          value,
+          headers: [...headers, ...extra],
+        });
       await waitOut(
-        () =>
-          options.publisher.send({
-            topic,
-            partition: record.partition,
-            key: record.key,
-            value: record.value ?? Buffer.alloc(0),
-            headers: deadLetterHeaders(record, error, options.consumerGroup),
-          }),
+        async () => {
+          try {
+            await publish(record.value);
+          } catch (publishError) {
+            if (!isRefusedRecord(publishError)) throw publishError;
+            // The broker will never take this dead letter (e.g. the value plus our headers is over its
+            // size limit): store the coordinates and the reason without the value, so the partition moves on.
+            const size = Buffer.from(String(record.value?.length ?? 0), 'utf8');
+            await publish(null, [[DeadLetterValueOmittedHeader, size]]);
+          }
+        },
         { component: `kafka:${topic}`, tracker: options.tracker, signal },
       );
       options.onDeadLettered?.(record, error, topic);
@@ -64,29 +79,50 @@ export function deadLetter(options: DeadLetterOptions): Middleware {
   };
 }
 
+/**
+ * The original headers, in order and with repeated names kept (minus `kafka_dlt-*` ones of an earlier
+ * dead-lettering), followed by Spring's `kafka_dlt-*` headers and our reason.
+ */
 export function deadLetterHeaders(
   record: ConsumedRecord,
   error: Error,
   consumerGroup: string,
-): Map<string, Buffer> {
-  const headers = new Map<string, Buffer>();
+): Array<[string, Buffer]> {
+  const headers: Array<[string, Buffer]> = [];
   for (const [name, value] of record.headers) {
-    if (!name.startsWith('kafka_dlt-')) headers.set(name, value);
+    if (!name.startsWith('kafka_dlt-')) headers.push([name, value]);
   }
   const utf8 = (text: string) => Buffer.from(text, 'utf8');
-  headers.set(DltHeaders.exceptionFqcn, utf8(error.name));
+  headers.push([DltHeaders.exceptionFqcn, utf8(error.name)]);
   const cause = error.cause;
-  if (cause instanceof Error) headers.set(DltHeaders.exceptionCauseFqcn, utf8(cause.name));
-  headers.set(DltHeaders.exceptionMessage, utf8(error.message));
-  headers.set(DltHeaders.exceptionStacktrace, utf8(error.stack ?? `${error.name}: ${error.message}`));
-  headers.set(DltHeaders.originalTopic, utf8(record.topic));
-  headers.set(DltHeaders.originalPartition, int32(record.partition));
-  headers.set(DltHeaders.originalOffset, int64(record.offset));
-  headers.set(DltHeaders.originalTimestamp, int64(record.timestamp));
-  headers.set(DltHeaders.originalTimestampType, utf8('CreateTime'));
-  headers.set(DltHeaders.originalConsumerGroup, utf8(consumerGroup));
-  headers.set(DeadLetterReasonHeader, utf8((error as { reason?: string }).reason ?? 'HANDLER_FAILED'));
+  if (cause instanceof Error) headers.push([DltHeaders.exceptionCauseFqcn, utf8(cause.name)]);
+  headers.push([DltHeaders.exceptionMessage, utf8(error.message)]);
+  headers.push([DltHeaders.exceptionStacktrace, utf8(error.stack ?? `${error.name}: ${error.message}`)]);
+  headers.push([DltHeaders.originalTopic, utf8(record.topic)]);
+  headers.push([DltHeaders.originalPartition, int32(record.partition)]);
+  headers.push([DltHeaders.originalOffset, int64(record.offset)]);
+  headers.push([DltHeaders.originalTimestamp, int64(record.timestamp)]);
+  headers.push([DltHeaders.originalTimestampType, utf8('CreateTime')]);
+  headers.push([DltHeaders.originalConsumerGroup, utf8(consumerGroup)]);
+  headers.push([DeadLetterReasonHeader, utf8((error as { reason?: string }).reason ?? 'HANDLER_FAILED')]);
   return headers;
+}
+
+/** Broker error codes that refuse the record itself: sending it again cannot work. */
+const refusedRecordErrors = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
+
+function isRefusedRecord(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 8) return false;
+  const candidate = error as { apiId?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof candidate.apiId === 'string' && refusedRecordErrors.has(candidate.apiId)) return true;
+  if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isRefusedRecord(inner, depth + 1)))
+    return true;
+  return isRefusedRecord(candidate.cause, depth + 1);
 }
 
 /** The original coordinates from a dead letter's headers, whoever wrote it (Spring or us). */

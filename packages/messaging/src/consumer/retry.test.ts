@@ -82,9 +82,30 @@ describe('timeout', () => {
 });
 
 describe('dead-letter headers', () => {
+  test('repeated original header names are kept in order', () => {
+    const twice: ConsumedRecord = {
+      ...record,
+      headers: [
+        ['__TypeId__', Buffer.from('a')],
+        ['__TypeId__', Buffer.from('b')],
+      ],
+    };
+    const list = deadLetterHeaders(twice, new Error('x'), 'g');
+    assert.deepEqual(
+      list.filter(([name]) => name === '__TypeId__').map(([, value]) => value.toString()),
+      ['a', 'b'],
+    );
+  });
+
   test('Spring names and big-endian encodings; original headers kept, stale dlt headers replaced', () => {
     const error = new Error('downstream said no', { cause: new TypeError('inner') });
-    const headers = deadLetterHeaders(record, error, 'notification-consumer-group');
+    const list = deadLetterHeaders(record, error, 'notification-consumer-group');
+    assert.equal(
+      list.filter(([name]) => name === 'kafka_dlt-original-topic').length,
+      1,
+      'stale dlt header dropped',
+    );
+    const headers = new Map(list);
     assert.equal(headers.get('__TypeId__')?.toString(), 'com.example.common.event.OrderCreatedEvent');
     assert.deepEqual(headers.get('kafka_dlt-original-partition'), Buffer.from([0, 0, 0, 2]));
     assert.equal(headers.get('kafka_dlt-original-offset')?.readBigInt64BE(0), 1234567890123n);
@@ -98,7 +119,7 @@ describe('dead-letter headers', () => {
     assert.equal(headers.get('kafka_dlt-exception-message')?.toString(), 'downstream said no');
     assert.match(headers.get('kafka_dlt-exception-stacktrace')?.toString() ?? '', /downstream said no/);
 
-    const read = readDeadLetterHeaders({ headers: [...headers] });
+    const read = readDeadLetterHeaders({ headers: list });
     assert.equal(read.topic, 'order.created.v1');
     assert.equal(read.partition, 2);
     assert.equal(read.offset, 1234567890123n);
