@@ -117,4 +117,31 @@ describe('IdempotencyGate', () => {
     assert.equal(board.current().size, 0, 'recovered');
     assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
   });
+
+  test('sendTimeoutMs bounds the send only: its signal aborts, the lease is released', async () => {
+    const eventId = id();
+    let seen: AbortSignal | undefined;
+    await assert.rejects(
+      gate({ sendTimeoutMs: 100 }).guard(eventId, signal, (attempt) => {
+        seen = attempt;
+        return new Promise<void>(() => {});
+      }),
+      { name: 'HandlerTimeoutError' },
+    );
+    assert.equal(seen?.aborted, true, 'the send was told to stop');
+    assert.equal(await redis.get(processedKeyPrefix + eventId), null, 'released for the retry');
+  });
+
+  test('waiting for another attempt’s lease, or out a Redis outage, is not bounded by sendTimeoutMs', async () => {
+    const leased = id();
+    await redis.set(processedKeyPrefix + leased, 'lease:crashed-instance:1', 'PX', 500);
+    assert.equal(await gate({ sendTimeoutMs: 100 }).guard(leased, signal, async () => {}), 'SENT');
+
+    const eventId = id();
+    await server.stop();
+    const guarded = gate({ sendTimeoutMs: 100 }).guard(eventId, signal, async () => {});
+    await new Promise((r) => setTimeout(r, 500));
+    await server.start();
+    assert.equal(await guarded, 'SENT');
+  });
 });

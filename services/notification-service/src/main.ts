@@ -23,6 +23,7 @@ import {
 } from '@commerce/platform';
 import { readConfig } from './config.ts';
 import { createDeadLetterLogger } from './handling/dead-letter-logger.ts';
+import { eventIdsOf } from './handling/decode-record.ts';
 import { createEventHandler } from './handling/event-handler.ts';
 import { buildPipeline } from './handling/pipeline.ts';
 import { consumerHealth, outageHealth, redisHealth } from './health.ts';
@@ -53,19 +54,24 @@ const outages = new OutageBoard((component, error, retryInMs) => {
   );
 });
 const redis = createRedis(config.redis, logger);
-const gate = new IdempotencyGate(redis, { ...config.idempotency, tracker: outages });
+const gate = new IdempotencyGate(redis, {
+  ...config.idempotency,
+  sendTimeoutMs: config.attemptTimeoutMs,
+  tracker: outages,
+});
 const deliveryNotifier: Notifier = config.webhook.url
   ? new WebhookNotifier({ url: config.webhook.url, timeoutMs: config.webhook.timeoutMs })
   : new LogNotifier(logger);
 const notifier = new FailureSimulatingNotifier(deliveryNotifier);
 const dlqPublisher = new KafkaPublisher(kafka.connection, 'dlq-producer', { deliveryTimeoutMs: 10_000 });
 
+const decodeSettings = { maxBytes: config.maxRecordBytes, javaClassNames: kafka.javaClassNames };
 const handler = buildPipeline(
   createEventHandler({
     typeOfTopic,
     gate,
     notifier,
-    decode: { maxBytes: config.maxRecordBytes, javaClassNames: kafka.javaClassNames },
+    decode: decodeSettings,
   }),
   {
     publisher: dlqPublisher,
@@ -73,7 +79,6 @@ const handler = buildPipeline(
     dlqTopicOf,
     backoffMs: config.retry.backoffMs,
     maxRetries: config.retry.maxRetries,
-    attemptTimeoutMs: config.attemptTimeoutMs,
     tracker: outages,
     onAttemptFailed: (record, error, attempt, willRetry) => {
       metrics.failedAttempt(record.topic, willRetry);
@@ -119,6 +124,9 @@ const eventConsumer = new ConsumerRuntime({
   handler,
   logger,
   limits: config.lane,
+  // The gate takes the leases of the records next in line in one round trip per batch.
+  prepare: (records) => gate.prefetch(eventIdsOf(records, typeOfTopic, decodeSettings)),
+  discard: (records) => gate.release(eventIdsOf(records, typeOfTopic, decodeSettings)),
   onOutcome: (record, outcome, elapsedMs) => {
     metrics.outcome(record.topic, outcome.status, elapsedMs);
     logger.info(

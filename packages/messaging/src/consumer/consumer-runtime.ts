@@ -70,7 +70,12 @@ export class ConsumerRuntime {
 
   constructor(options: ConsumerRuntimeOptions) {
     this.#options = options;
-    this.#limits = { maxQueuedRecords: 1000, maxQueuedBytes: 8 * 1024 * 1024, ...options.limits };
+    this.#limits = {
+      maxQueuedRecords: 1000,
+      maxQueuedBytes: 8 * 1024 * 1024,
+      commitIntervalMs: 100,
+      ...options.limits,
+    };
     this.#log = options.logger.child({ group: options.groupId });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PartitionLane } from './partition-lane.ts';
+import { LOOKAHEAD, PartitionLane } from './partition-lane.ts';
 import type { ConsumedRecord, Outcome } from './types.ts';
 
 function record(offset: number, partition = 0): ConsumedRecord {
@@ -173,5 +173,106 @@ describe('PartitionLane', () => {
     const deadline = Date.now() + 5000;
     while (tries.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(tries, [7n, 7n, 7n]);
+  });
+  test('asks to pause fetching at half its limit and to resume at a quarter', async () => {
+    const signals: boolean[] = [];
+    let gate = deferred();
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 8, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => {
+          await gate.promise;
+          return sent;
+        },
+        commit: async () => true,
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+        pressure: (on) => signals.push(on),
+      },
+    );
+    for (let offset = 0; offset < 3; offset++) lane.offer(record(offset));
+    assert.deepEqual(signals, []);
+    lane.offer(record(3));
+    assert.deepEqual(signals, [true], 'four of eight queued');
+    for (let offset = 4; offset < 8; offset++) lane.offer(record(offset));
+    assert.deepEqual(signals, [true], 'said once');
+    assert.equal(lane.pressing, true);
+    gate.resolve();
+    gate = { promise: Promise.resolve(), resolve: () => {} };
+    while (lane.busy) await tick();
+    assert.deepEqual(signals, [true, false]);
+    assert.equal(lane.pressing, false);
+  });
+
+  test('tells prepare about the records next in line, in order, and discard about those it drops', async () => {
+    const prepared: bigint[] = [];
+    const discarded: bigint[] = [];
+    const handled: bigint[] = [];
+    const gate = deferred();
+    let preparedWhileHandlingOne = 0;
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 1000, maxQueuedBytes: 1 << 24 },
+      {
+        handle: async (r) => {
+          await gate.promise;
+          if (r.offset === 1n) preparedWhileHandlingOne = prepared.length;
+          handled.push(r.offset);
+          return sent;
+        },
+        commit: async () => true,
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+        prepare: (records) => prepared.push(...records.map((r) => r.offset)),
+        discard: (records) => discarded.push(...records.map((r) => r.offset)),
+      },
+    );
+    const total = LOOKAHEAD * 2;
+    for (let offset = 0; offset < total; offset++) lane.offer(record(offset));
+    await tick();
+    assert.deepEqual(prepared, [0n], 'the first record was prepared alone, as it arrived');
+    gate.resolve();
+    while (handled.length < LOOKAHEAD) await tick();
+    assert.deepEqual(
+      prepared,
+      prepared.map((_, index) => BigInt(index)),
+      'each record prepared once, in offset order',
+    );
+    assert.equal(preparedWhileHandlingOne, 1 + LOOKAHEAD, 'the next LOOKAHEAD records, prepared in one go');
+    await lane.stop(1000);
+    const unhandled = prepared.filter((offset) => !handled.includes(offset));
+    assert.deepEqual(discarded, unhandled, 'prepared but never handled: discarded');
+  });
+  test('commitIntervalMs: commits at most that often, always the last handled record, and on stop', async () => {
+    const committed: bigint[] = [];
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 1000, maxQueuedBytes: 1 << 24, commitIntervalMs: 200 },
+      {
+        handle: async () => sent,
+        commit: async (r) => {
+          committed.push(r.offset);
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    for (let offset = 0; offset < 50; offset++) lane.offer(record(offset));
+    while (lane.busy) await tick();
+    assert.deepEqual(committed, [0n], 'the first commit goes at once; the rest wait for the interval');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(committed, [0n, 49n], 'a quiet lane commits its last handled record');
+    lane.offer(record(50));
+    while (lane.busy) await tick();
+    await lane.stop(1000);
+    assert.deepEqual(committed, [0n, 49n, 50n], 'stopping commits what was handled');
   });
 });

@@ -7,6 +7,10 @@
  * therefore drops the records that keep arriving for it and, once it has room again, asks the runtime
  * to rewind that partition's fetch position to the first record it has not kept. Memory stays bounded
  * and the other partitions keep flowing.
+ *
+ * Dropping is the fallback, not the rule: a lane that fills up because it is merely slower than the
+ * fetches asks the runtime to pause fetching (`pressure`) at half its limit and to resume at a quarter,
+ * so records are not fetched, decoded and dropped over and over.
  */
 import { isAbort, sleep } from './errors.ts';
 import type { ConsumedRecord, Outcome, RecordHandler } from './types.ts';
@@ -16,6 +20,12 @@ export interface LaneLimits {
   maxQueuedRecords: number;
   /** Most bytes (keys + values) a lane keeps waiting. */
   maxQueuedBytes: number;
+  /**
+   * Commits at most this often (default 0: after every record). The offset committed is still always the
+   * last handled record's + 1, and a lane that goes quiet or stops commits what it handled; a crash only
+   * redelivers up to this much more, which the idempotency gate answers as DUPLICATE.
+   */
+  commitIntervalMs?: number;
 }
 
 export interface LaneHooks {
@@ -27,7 +37,23 @@ export interface LaneHooks {
   stalled(record: ConsumedRecord, error: unknown, delayMs: number): void;
   /** The lane has room again after dropping records: fetch this partition again from `offset`. */
   rewind(offset: bigint): void;
+  /**
+   * Backpressure: `true` when the lane holds half its limit (fetching more would soon only be dropped),
+   * `false` once it is down to a quarter again, or stops.
+   */
+  pressure?(on: boolean): void;
+  /**
+   * Told, in order, about the records next in line (up to `LOOKAHEAD` ahead of the one being handled)
+   * before their turn, so that work for several of them can be batched (the idempotency gate takes
+   * their leases in one round trip). Handling itself stays one record after the other.
+   */
+  prepare?(records: readonly ConsumedRecord[]): void;
+  /** Told about prepared records that will not be handled here after all (the lane stopped). */
+  discard?(records: readonly ConsumedRecord[]): void;
 }
+
+/** How many records ahead of the current one `prepare` hears about. */
+export const LOOKAHEAD = 64;
 
 type LaneState = 'flowing' | 'full' | 'rewinding';
 
@@ -47,8 +73,15 @@ export class PartitionLane {
   #running: Promise<void> | undefined;
   #lastCommit: Promise<void> = Promise.resolve();
   #newestCommitOffset: bigint | undefined;
+  /** The last handled record whose commit waits for `commitIntervalMs` to pass. */
+  #commitPending: ConsumedRecord | undefined;
+  #commitTimer: NodeJS.Timeout | undefined;
+  #lastCommitAt = 0;
   #lastProgressAt = Date.now();
   #handledCount = 0;
+  #pressing = false;
+  /** Queue index up to which records were given to `prepare`. */
+  #prepared = 0;
 
   constructor(topic: string, partition: number, limits: LaneLimits, hooks: LaneHooks) {
     this.topic = topic;
@@ -78,6 +111,11 @@ export class PartitionLane {
     return this.#running !== undefined;
   }
 
+  /** True while the lane asks for fetching to pause (see `LaneHooks.pressure`). */
+  get pressing(): boolean {
+    return this.#pressing;
+  }
+
   /** Takes a fetched record; returns false when it was dropped (duplicate, or no room). */
   offer(record: ConsumedRecord): boolean {
     if (this.#abort.signal.aborted) return false;
@@ -101,6 +139,14 @@ export class PartitionLane {
     this.#queue.push(record);
     this.#queuedBytes += sizeOf(record);
     this.#expected = record.offset + 1n;
+    if (
+      !this.#pressing &&
+      (this.queued * 2 >= this.#limits.maxQueuedRecords ||
+        this.#queuedBytes * 2 >= this.#limits.maxQueuedBytes)
+    ) {
+      this.#pressing = true;
+      this.#hooks.pressure?.(true);
+    }
     if (!this.#running) this.#running = this.#drain();
     return true;
   }
@@ -110,13 +156,18 @@ export class PartitionLane {
    * records are dropped uncommitted, so the partition's next owner gets them again.
    */
   async stop(graceMs: number): Promise<void> {
-    this.#queue = this.#queue.slice(0, this.#head + (this.#running ? 1 : 0));
+    const keep = this.#head + (this.#running ? 1 : 0);
+    if (this.#prepared > keep) this.#hooks.discard?.(this.#queue.slice(keep, this.#prepared));
+    this.#prepared = Math.min(this.#prepared, keep);
+    this.#queue = this.#queue.slice(0, keep);
+    this.#release();
     const running = this.#running;
     if (running) {
       const timer = setTimeout(() => this.#abort.abort(), graceMs);
       await running;
       clearTimeout(timer);
     }
+    this.#flushCommit();
     this.#abort.abort();
     await this.#lastCommit.catch(() => undefined);
   }
@@ -124,6 +175,7 @@ export class PartitionLane {
   async #drain(): Promise<void> {
     let stallDelay = 250;
     while (this.queued > 0 && !this.#abort.signal.aborted) {
+      this.#prepareAhead();
       const record = this.#queue[this.#head]!;
       const started = performance.now();
       let outcome: Outcome;
@@ -145,12 +197,20 @@ export class PartitionLane {
       this.#queuedBytes -= sizeOf(record);
       if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
+        this.#prepared = Math.max(0, this.#prepared - this.#head);
         this.#head = 0;
       }
       this.#handledCount++;
       this.#lastProgressAt = Date.now();
+      if (
+        this.#pressing &&
+        this.queued * 4 <= this.#limits.maxQueuedRecords &&
+        this.#queuedBytes * 4 <= this.#limits.maxQueuedBytes
+      ) {
+        this.#release();
+      }
       this.#hooks.outcome(record, outcome, performance.now() - started);
-      this.#lastCommit = this.#commit(record);
+      this.#scheduleCommit(record);
       if (this.#state === 'full' && this.queued <= this.#limits.maxQueuedRecords / 2) this.#resumeFetching();
     }
     if (this.#state === 'full' && !this.#abort.signal.aborted) this.#resumeFetching();
@@ -163,6 +223,24 @@ export class PartitionLane {
    * committed meanwhile: a later commit covers it, and a partition that goes quiet must not leave
    * its last handled records uncommitted.
    */
+  #scheduleCommit(record: ConsumedRecord): void {
+    this.#commitPending = record;
+    if (this.#commitTimer) return;
+    const wait = this.#lastCommitAt + (this.#limits.commitIntervalMs ?? 0) - performance.now();
+    if (wait <= 0) this.#flushCommit();
+    else this.#commitTimer = setTimeout(() => this.#flushCommit(), wait);
+  }
+
+  #flushCommit(): void {
+    clearTimeout(this.#commitTimer);
+    this.#commitTimer = undefined;
+    const record = this.#commitPending;
+    if (!record) return;
+    this.#commitPending = undefined;
+    this.#lastCommitAt = performance.now();
+    this.#lastCommit = this.#commit(record);
+  }
+
   async #commit(record: ConsumedRecord): Promise<void> {
     this.#newestCommitOffset = record.offset;
     let delay = 500;
@@ -175,6 +253,24 @@ export class PartitionLane {
       if (this.#newestCommitOffset !== record.offset) return;
       delay = Math.min(delay * 2, 10_000);
     }
+  }
+
+  /** Tops up the prepared window once less than half of it is left. */
+  #prepareAhead(): void {
+    const prepare = this.#hooks.prepare;
+    if (!prepare) return;
+    const from = Math.max(this.#prepared, this.#head);
+    if (from - this.#head > LOOKAHEAD / 2) return;
+    const to = Math.min(this.#queue.length, this.#head + LOOKAHEAD);
+    if (to <= from) return;
+    this.#prepared = to;
+    prepare(this.#queue.slice(from, to));
+  }
+
+  #release(): void {
+    if (!this.#pressing) return;
+    this.#pressing = false;
+    this.#hooks.pressure?.(false);
   }
 
   #resumeFetching(): void {

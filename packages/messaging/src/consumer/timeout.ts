@@ -9,23 +9,35 @@ export class HandlerTimeoutError extends Error {
 }
 
 export function timeout(ms: number): Middleware {
-  return (next) => async (record, signal) => {
-    const attempt = new AbortController();
-    const onAbort = () => attempt.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new HandlerTimeoutError(`handler did not finish within ${ms} ms`);
-        attempt.abort(error);
-        reject(error);
-      }, ms);
-    });
-    try {
-      return await Promise.race([next(record, attempt.signal), expired]);
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
-  };
+  return (next) => (record, signal) => withinTimeout(ms, signal, (attempt) => next(record, attempt));
+}
+
+/**
+ * Runs `run` with a signal of its own that aborts when `ms` have passed (or when `signal` aborts); rejects
+ * with HandlerTimeoutError when the time is up, whatever `run` does then.
+ */
+export async function withinTimeout<T>(
+  ms: number,
+  signal: AbortSignal,
+  run: (signal: AbortSignal) => Promise<T>,
+  what = 'handler',
+): Promise<T> {
+  const attempt = new AbortController();
+  const onAbort = () => attempt.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new HandlerTimeoutError(`${what} did not finish within ${ms} ms`);
+      attempt.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(attempt.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
 }

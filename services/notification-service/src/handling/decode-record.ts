@@ -37,3 +37,22 @@ export function decodeRecord(
   if (!result.ok) throw new PoisonRecordError(result.error.reason, result.error.message);
   return { type, event: result.event } as DecodedEvent;
 }
+
+/**
+ * The eventIds of the records that decode (poison records are skipped: they never reach the gate), for
+ * the gate to take their leases ahead of their turn.
+ */
+export function eventIdsOf(
+  records: readonly ConsumedRecord[],
+  typeOfTopic: ReadonlyMap<string, EventTypeName>,
+  settings: DecodeSettings,
+): string[] {
+  const ids: string[] = [];
+  for (const record of records) {
+    const type = typeOfTopic.get(record.topic);
+    if (!type) continue;
+    const result = decodeAs(type, record, settings);
+    if (result.ok) ids.push(result.event.eventId);
+  }
+  return ids;
+}

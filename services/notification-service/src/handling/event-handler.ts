@@ -32,7 +32,9 @@ export function createEventHandler(deps: EventHandlerDeps): RecordHandler {
     const eventId = notification.eventId;
     let result: 'SENT' | 'DUPLICATE';
     try {
-      result = await deps.gate.guard(eventId, signal, () => deps.notifier.send(notification, signal));
+      result = await deps.gate.guard(eventId, signal, (attempt?: AbortSignal) =>
+        deps.notifier.send(notification, attempt ?? signal),
+      );
     } catch (error) {
       if (isAbort(error)) throw error;
       throw new EventHandlingError(eventId, error);

@@ -1,7 +1,10 @@
 /**
  * The consume path, composed in one place (outermost first): dead-letter what finally failed, retry
- * with a fixed back-off, bound each attempt in time, then the handler. Poison records skip the retries;
- * outages are waited out below (gate, dead-letter publish) and never count as attempts.
+ * with a fixed back-off, then the handler. Poison records skip the retries; outages are waited out below
+ * (gate, dead-letter publish) and never count as attempts. Each attempt's send is bounded in time by the
+ * idempotency gate (`sendTimeoutMs`), not here: a bound around the whole handler would also cut the
+ * waiting out of a Redis outage or of another instance's lease, use up the record's attempts and
+ * dead-letter a healthy event (or, after a successful send, leave it without its done mark).
  */
 import {
   type ConsumedRecord,
@@ -11,7 +14,6 @@ import {
   type OutageTracker,
   type RecordHandler,
   retry,
-  timeout,
 } from '@commerce/messaging';
 
 export interface PipelineOptions {
@@ -20,7 +22,6 @@ export interface PipelineOptions {
   dlqTopicOf: (topic: string) => string;
   backoffMs: number;
   maxRetries: number;
-  attemptTimeoutMs: number;
   tracker: OutageTracker;
   onAttemptFailed: (record: ConsumedRecord, error: unknown, attempt: number, willRetry: boolean) => void;
   onDeadLettered: (record: ConsumedRecord, error: Error, dlqTopic: string) => void;
@@ -41,6 +42,5 @@ export function buildPipeline(handler: RecordHandler, options: PipelineOptions):
       maxRetries: options.maxRetries,
       onAttemptFailed: options.onAttemptFailed,
     }),
-    timeout(options.attemptTimeoutMs),
   );
 }
