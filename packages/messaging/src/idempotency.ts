@@ -140,8 +140,14 @@ export class IdempotencyGate {
     const T2 = performance.now();
     await this.#redisCall(() => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds), signal);
     const T3 = performance.now();
-    TIMES.n++; TIMES.begin += T1 - T0; TIMES.send += T2 - T1; TIMES.complete += T3 - T2;
-    if (TIMES.n % 2000 === 0) process.stderr.write(`GATE n=${TIMES.n} begin ${(TIMES.begin / TIMES.n).toFixed(3)} send ${(TIMES.send / TIMES.n).toFixed(3)} complete ${(TIMES.complete / TIMES.n).toFixed(3)} ms\n`);
+    TIMES.n++;
+    TIMES.begin += T1 - T0;
+    TIMES.send += T2 - T1;
+    TIMES.complete += T3 - T2;
+    if (TIMES.n % 2000 === 0)
+      process.stderr.write(
+        `GATE n=${TIMES.n} begin ${(TIMES.begin / TIMES.n).toFixed(3)} send ${(TIMES.send / TIMES.n).toFixed(3)} complete ${(TIMES.complete / TIMES.n).toFixed(3)} ms\n`,
+      );
     return 'SENT';
   }
 
