@@ -16,7 +16,6 @@ import { sleep } from './consumer/errors.ts';
 import { type OutageTracker, waitOut } from './consumer/outage.ts';
 import { withinTimeout } from './consumer/timeout.ts';
 
-const TIMES = { n: 0, begin: 0, send: 0, complete: 0 };
 export const processedKeyPrefix = 'notification:processed:event:';
 
 export interface IdempotencyOptions {
@@ -110,7 +109,6 @@ export class IdempotencyGate {
     send: (signal?: AbortSignal) => Promise<void>,
   ): Promise<GateResult> {
     const key = processedKeyPrefix + eventId;
-    const T0 = performance.now();
     const prefetched = this.#prefetched.get(eventId);
     this.#prefetched.delete(eventId);
     const token = prefetched?.token ?? this.#newToken();
@@ -127,7 +125,6 @@ export class IdempotencyGate {
       await sleep(this.#options.busyPollMs, signal); // another attempt holds a live lease
       state = undefined;
     }
-    const T1 = performance.now();
     const timeoutMs = this.#options.sendTimeoutMs;
     try {
       await (timeoutMs === undefined
@@ -137,17 +134,7 @@ export class IdempotencyGate {
       await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
       throw error;
     }
-    const T2 = performance.now();
     await this.#redisCall(() => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds), signal);
-    const T3 = performance.now();
-    TIMES.n++;
-    TIMES.begin += T1 - T0;
-    TIMES.send += T2 - T1;
-    TIMES.complete += T3 - T2;
-    if (TIMES.n % 2000 === 0)
-      process.stderr.write(
-        `GATE n=${TIMES.n} begin ${(TIMES.begin / TIMES.n).toFixed(3)} send ${(TIMES.send / TIMES.n).toFixed(3)} complete ${(TIMES.complete / TIMES.n).toFixed(3)} ms\n`,
-      );
     return 'SENT';
   }
 
