@@ -50,8 +50,11 @@ interface Pending {
 }
 
 export class KafkaPublisher {
-  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #createProducer: () => Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #maxBatch: number;
+  /** A batch not settled after this long is given up and the producer replaced (see `#flush`). */
+  readonly #batchDeadlineMs: number;
   #queue: Pending[] = [];
   #inFlight = false;
   #closed = false;
@@ -62,15 +65,18 @@ export class KafkaPublisher {
   constructor(connection: KafkaConnection, role: string, options: PublisherOptions = {}) {
     const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 4000;
     this.#maxBatch = options.maxBatchRecords ?? 500;
-    this.#producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-      ...baseClientOptions(connection, role),
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-      partitioner: compatibilityPartitioner,
-      timeout: Math.min(deliveryTimeoutMs, 3000),
-      retries: Math.max(0, Math.floor(deliveryTimeoutMs / 1000) - 1),
-      retryDelay: 250,
-    });
+    this.#batchDeadlineMs = deliveryTimeoutMs + 5000;
+    this.#createProducer = () =>
+      new Producer<Buffer, Buffer, Buffer, Buffer>({
+        ...baseClientOptions(connection, role),
+        idempotent: true,
+        acks: ProduceAcks.ALL,
+        partitioner: compatibilityPartitioner,
+        timeout: Math.min(deliveryTimeoutMs, 3000),
+        retries: Math.max(0, Math.floor(deliveryTimeoutMs / 1000) - 1),
+        retryDelay: 250,
+      });
+    this.#producer = this.#createProducer();
   }
 
   /** Resolves once the broker acknowledged the record with acks=all. */
@@ -135,8 +141,28 @@ export class KafkaPublisher {
       return;
     }
     this.#inFlight = true;
+    // One batch at a time keeps the natural batching simple, so a send that never settles (seen after a
+    // broker restart under load) would hold the slot forever: past a deadline the batch is failed and the
+    // producer replaced. Its records may or may not have been stored; their callers were answered 503.
+    let settled = false;
+    const deadline = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      const hung = new PublishFailedError(
+        `the produce request did not complete within ${this.#batchDeadlineMs} ms`,
+      );
+      this.#lastError = hung;
+      for (const pending of batch) pending.reject(hung);
+      const stuck = this.#producer;
+      this.#producer = this.#createProducer();
+      void stuck.close(true).catch(() => undefined);
+      this.#next();
+    }, this.#batchDeadlineMs);
     this.#sendBatch(batch).then(
       (sent) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
         if (sent.length > 0) {
           this.#lastSuccessAt = Date.now();
           this.#lastError = undefined;
@@ -145,6 +171,9 @@ export class KafkaPublisher {
         this.#next();
       },
       (error: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
         this.#lastError = error;
         const failure = new PublishFailedError(`Kafka refused the event: ${error.message}`, { cause: error });
         for (const pending of batch) pending.reject(failure);
