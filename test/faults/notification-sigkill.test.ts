@@ -1,0 +1,147 @@
+/**
+ * SIGKILL of notification-service at random moments, several times, while a steady stream of orders
+ * flows; each time it is started again. Every acknowledged order must reach the webhook, none may be lost.
+ * A notification can only reach the webhook twice when the process died between the webhook's answer and
+ * the done mark (the crash window ADR 0004 leaves to the receiver's Idempotency-Key): so every key
+ * delivered twice must have had its first delivery just before a kill, at most one per partition per kill.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  byProfile,
+  checkDeliveries,
+  delay,
+  eventually,
+  groupLag,
+  notificationEnv,
+  RestartableService,
+  randomBetween,
+  readDeadLetters,
+  readOrderEvents,
+  reportRow,
+  rowFrom,
+  type ScenarioTopics,
+  sample,
+  scenarioTopics,
+  waitForNotifications,
+} from '../support/faults.ts';
+import { infra } from '../support/infra.ts';
+import { OrderLoad } from '../support/load.ts';
+import { type RunningService, startService } from '../support/services.ts';
+import { WebhookSink } from '../support/webhook-sink.ts';
+
+const settings = byProfile({
+  short: { events: 1200, rate: 100, kills: 2, killDelayMs: [300, 2500] as const, leaseMs: 15_000 },
+  // A lease that outlives the retry budget after the rejoin (25 s - 10 s session > 4 × 3 s + 3 × 0.25 s):
+  // waiting for a dead instance's lease must not use up the record's attempts.
+  full: { events: 6000, rate: 100, kills: 5, killDelayMs: [300, 6000] as const, leaseMs: 25_000 },
+});
+const partitions = 3;
+/** Longest plausible time between the webhook's 200 and the done mark in Redis. */
+const crashWindowMs = 3000;
+
+let bootstrap: string[];
+let sink: WebhookSink;
+let topics: ScenarioTopics;
+let order: RunningService;
+let notification: RestartableService;
+
+before(async () => {
+  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  bootstrap = kafkaBootstrap.split(',');
+  sink = await WebhookSink.start();
+  topics = scenarioTopics('nkill');
+  const base = {
+    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
+    REDIS_HOST: redisHost,
+    REDIS_PORT: String(redisPort),
+    ...topics.env,
+  };
+  order = await startService('order-service', { ...base, LOG_LEVEL: 'info' });
+  notification = await RestartableService.start('notification-service', {
+    ...base,
+    ...notificationEnv(sink, { NOTIFICATION_LEASE_MS: String(settings.leaseMs) }),
+  });
+});
+
+after(async () => {
+  await Promise.allSettled([order?.stop(), notification?.stop()]);
+  await sink?.close();
+});
+
+test(`notification-service SIGKILLed ${settings.kills} times during ${settings.events} orders: none lost`, async () => {
+  const started = Date.now();
+  const load = new OrderLoad({
+    url: order.url,
+    ratePerSec: settings.rate,
+    count: settings.events,
+    customerPrefix: 'nkill',
+  }).start();
+
+  /** When SIGKILL was sent, and when the exit was seen (requests already on the wire may land in between). */
+  const kills: Array<{ at: number; exitedAt: number }> = [];
+  for (let i = 0; i < settings.kills; i++) {
+    // Kill at a random moment once the (re)started instance is delivering again.
+    const before = sink.report().totalDeliveries;
+    const delivering = await sink.waitUntil(() => sink.report().totalDeliveries > before, 60_000);
+    assert.ok(delivering, `instance #${notification.starts} delivers`);
+    await delay(randomBetween(settings.killDelayMs[0], settings.killDelayMs[1]));
+    const at = Date.now();
+    await notification.kill();
+    kills.push({ at, exitedAt: Date.now() });
+    await notification.restart();
+  }
+  await load.finished();
+  const summary = load.summary();
+  assert.equal(summary.acknowledged, settings.events, `every order acknowledged: ${JSON.stringify(summary)}`);
+
+  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
+  const missing = await waitForNotifications(sink, onTopic, 120_000);
+  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
+  // Everything committed: no redelivery (and so no late duplicate) can follow.
+  assert.ok(
+    await eventually(
+      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
+      60_000,
+      500,
+    ),
+    'the group committed everything',
+  );
+  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
+  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+
+  const recoveries = kills.map((kill) => {
+    const first = sink.allAttempts().find((a) => a.answer === 'delivered' && a.at > kill.exitedAt);
+    return first ? first.at - kill.exitedAt : Number.NaN;
+  });
+  reportRow(
+    rowFrom(`notification-service SIGKILL ×${settings.kills}`, result, {
+      recoverMs: Math.max(...recoveries),
+      durationMs: Date.now() - started,
+      notes:
+        `kill→first delivery of the restarted instance: ${recoveries.join(', ')} ms; ` +
+        `redelivered in the crash window: ${result.deliveredTwice.size}`,
+    }),
+  );
+
+  assert.deepEqual(result.ackedNotOnTopic, [], 'every 201 is on the topic');
+  assert.equal(result.lost.length, 0, `lost: ${sample(result.lost)}`);
+  assert.deepEqual(result.phantom, [], 'nothing delivered that is not on the topic');
+  assert.deepEqual(result.unexpectedDeadLetters, [], 'nothing dead-lettered');
+  assert.equal(result.notified, onTopic.size);
+  for (const [key, times] of result.deliveredTwice) {
+    assert.equal(times.length, 2, `${key} delivered ${times.length} times`);
+    const first = times[0]!;
+    const kill = kills.find((k) => first <= k.exitedAt && k.at - first <= crashWindowMs);
+    assert.ok(
+      kill,
+      `${key} (${JSON.stringify(onTopic.get(key), (_k, v) => (typeof v === 'bigint' ? String(v) : v))}): ` +
+        `delivered at ${times.map((t) => new Date(t).toISOString()).join(', ')}, ` +
+        `not in the crash window of a kill (${kills.map((k) => new Date(k.at).toISOString()).join(', ')})`,
+    );
+  }
+  assert.ok(
+    result.deliveredTwice.size <= settings.kills * partitions,
+    `at most one redelivery per partition per kill, got ${result.deliveredTwice.size}`,
+  );
+});
