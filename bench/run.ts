@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only=publish,consume,e2e,startup] [-- --connections=64] [-- --keep]`
+ * `npm run bench [-- --quick] [--only=startup,consume,e2e,publish] [--connections=64] [--partitions=3]
+ *   [--notifiers=log,webhook] [--profile] [--node-arg=ARG] [--services-root=DIR] [--keep]`
+ * (bench/README.md explains each option and figure.)
  *
  * Starts a private stack (one Kafka broker, one Redis, the three services) on free ports in its own data
  * folder, runs the scenarios, and writes the report to bench/results/ (Markdown, JSON, SVG), copies it to
@@ -12,7 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventTypes } from '@commerce/contracts';
-import { type BenchReport, type Context, settingsFor } from './lib/context.ts';
+import { type BenchReport, type Context, type Settings, settingsFor } from './lib/context.ts';
 import { createTopic, warmGroupCoordinator } from './lib/kafka.ts';
 import { chartSvg, markdownReport, summaryTable } from './lib/report.ts';
 import { type ServiceName, serviceNodeArgs, servicesRoot, startInfra, startService } from './lib/stack.ts';
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '3' },
     'services-root': { type: 'string' },
     'node-arg': { type: 'string', multiple: true },
+    notifiers: { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -50,6 +53,7 @@ for (const name of selected) {
 /** Partitions of the event topics (3, the services' default, unless asked otherwise). */
 const partitions = Number(values.partitions);
 const settings = settingsFor(values.quick, values.connections ? Number(values.connections) : undefined);
+if (values.notifiers) settings.e2eNotifiers = values.notifiers.split(',') as Settings['e2eNotifiers'];
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dataDir = values['data-dir'] ?? join(RESULTS_DIR, 'stack-data');
 const began = performance.now();

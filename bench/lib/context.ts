@@ -43,7 +43,7 @@ export function settingsFor(quick: boolean, connections?: number): Settings {
         redisBenchRequests: 50_000,
         e2eRate: 1000,
         e2eSeconds: 15,
-        e2eNotifiers: ['webhook'],
+        e2eNotifiers: ['log'],
         e2eLatencyToolMessages: 500,
         startupRuns: 1,
         idleSeconds: 2,
