@@ -103,4 +103,16 @@ describe('IdempotencyGate.prefetch', () => {
     );
     assert.ok(ttlDuringSend > 300, `the lease was renewed (pttl ${ttlDuringSend} ms)`);
   });
+
+  test('an event twice in one window is leased once: the first record sends, the second is DUPLICATE', async () => {
+    const g = gate();
+    const eventId = id();
+    g.prefetch([eventId, eventId]);
+    let sends = 0;
+    const started = Date.now();
+    assert.equal(await g.guard(eventId, signal, async () => void sends++), 'SENT');
+    assert.equal(await g.guard(eventId, signal, async () => void sends++), 'DUPLICATE');
+    assert.equal(sends, 1);
+    assert.ok(Date.now() - started < 1500, 'no wait for an orphaned lease of our own');
+  });
 });

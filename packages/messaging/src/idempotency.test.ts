@@ -145,3 +145,62 @@ describe('IdempotencyGate', () => {
     assert.equal(await guarded, 'SENT');
   });
 });
+
+describe('IdempotencyGate with write-behind done marks', () => {
+  const behind = (options: Partial<ConstructorParameters<typeof IdempotencyGate>[1]> = {}) =>
+    gate({ writeBehind: true, ...options });
+
+  test('guard returns after the send; settle resolves once the marks of every earlier guard are written', async () => {
+    const g = behind();
+    const ids = Array.from({ length: 50 }, id);
+    const results = await Promise.all(ids.map((eventId) => g.guard(eventId, signal, async () => {})));
+    assert.deepEqual(new Set(results), new Set(['SENT']));
+    await g.settle(signal);
+    const marks = await redis.mget(ids.map((eventId) => processedKeyPrefix + eventId));
+    assert.deepEqual(
+      marks,
+      ids.map(() => '1'),
+    );
+    const ttl = await redis.ttl(processedKeyPrefix + ids[0]);
+    assert.ok(ttl > 604_000 && ttl <= 604_800, 'the 7-day mark');
+  });
+
+  test('until settled, the key still holds the lease: another instance waits instead of sending again', async () => {
+    const g = behind();
+    const eventId = id();
+    assert.equal(await g.guard(eventId, signal, async () => {}), 'SENT');
+    assert.match((await redis.get(processedKeyPrefix + eventId)) ?? '', /^lease:/);
+    await g.settle(signal);
+    assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
+  });
+
+  test('the same event again while its mark is being written is a DUPLICATE at once, not a lease poll', async () => {
+    const g = behind({ busyPollMs: 60_000 });
+    const eventId = id();
+    let sends = 0;
+    const first = g.guard(eventId, signal, async () => void sends++);
+    const second = first.then(() => g.guard(eventId, signal, async () => void sends++));
+    assert.deepEqual(await Promise.all([first, second]), ['SENT', 'DUPLICATE']);
+    assert.equal(sends, 1);
+  });
+
+  test('a Redis outage holds settle (and so the commit) until the marks are written', async () => {
+    const g = behind();
+    const eventId = id();
+    // Redis goes away during the send, so the mark's write meets the outage.
+    assert.equal(await g.guard(eventId, signal, () => server.stop()), 'SENT');
+    let settled = false;
+    const settling = g.settle(signal).then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(settled, false, 'not settled while Redis is away');
+    const aborted = new AbortController();
+    const abandoned = g.settle(aborted.signal);
+    aborted.abort();
+    await assert.rejects(abandoned, { name: 'HandlingAbortedError' });
+    await server.start();
+    await settling;
+    assert.equal(await redis.get(processedKeyPrefix + eventId), '1');
+  });
+});

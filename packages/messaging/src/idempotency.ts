@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sleep } from './consumer/errors.ts';
+import { HandlingAbortedError, sleep } from './consumer/errors.ts';
 import { type OutageTracker, waitOut } from './consumer/outage.ts';
 import { withinTimeout } from './consumer/timeout.ts';
 
@@ -33,6 +33,14 @@ export interface IdempotencyOptions {
    * its attempts.
    */
   sendTimeoutMs?: number;
+  /**
+   * Write-behind done marks: `guard` returns as soon as the send worked, and the done marks of the
+   * sends of the last moment are written together, in one pipeline. The caller must then call `settle`
+   * before it commits the records' offsets (the consumer runtime's `beforeCommit`): a crash before the
+   * marks are written leaves the records uncommitted and their leases expiring, which is exactly the
+   * crash window `guard` always had between a send and its mark. Off by default.
+   */
+  writeBehind?: boolean;
   tracker?: OutageTracker;
 }
 
@@ -54,6 +62,33 @@ if v == '1' then return 0 end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
 return 1`;
 
+/**
+ * The begin script for many events in one call (the leases of the records next in line): KEYS are the
+ * events' keys, ARGV their tokens in the same order, then the lease time. Answers one state per key.
+ */
+export const beginManyScript = `
+local leaseMs = ARGV[#KEYS + 1]
+local states = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if not v or v == ARGV[i] then
+    redis.call('SET', key, ARGV[i], 'PX', leaseMs)
+    states[i] = 'ACQUIRED'
+  elseif string.sub(v, 1, 6) == 'lease:' then
+    states[i] = 'BUSY'
+  else
+    states[i] = 'DONE'
+  end
+end
+return states`;
+
+/** The complete script for many events in one call (write-behind done marks); ARGV[1] is the TTL. */
+export const completeManyScript = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) ~= '1' then redis.call('SET', key, '1', 'EX', ARGV[1]) end
+end
+return #KEYS`;
+
 const abandonScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -67,16 +102,28 @@ interface Prefetched {
   state: Promise<string | undefined>;
 }
 
-interface PipelineCommands {
-  gateBegin(key: string, token: string, leaseMs: number): unknown;
-  exec(): Promise<Array<[Error | null, unknown]> | null>;
-}
-
 interface GateCommands {
+  /** `gateBeginMany(n, ...keys, ...tokens, leaseMs)` */
+  gateBeginMany(...args: Array<string | number>): Promise<string[]>;
+  /** `gateCompleteMany(n, ...keys, ttlSeconds)` */
+  gateCompleteMany(...args: Array<string | number>): Promise<number>;
   gateBegin(key: string, token: string, leaseMs: number): Promise<string>;
   gateComplete(key: string, token: string, ttlSeconds: number): Promise<number>;
   gateAbandon(key: string, token: string): Promise<number>;
 }
+
+/** Done marks waiting to be written together (write-behind). */
+interface DoneBatch {
+  keys: string[];
+  written: Promise<void>;
+  /** Sends the batch without waiting for the rest of `DONE_BATCH_MS`. */
+  writeNow(): void;
+}
+
+/** How long write-behind done marks gather before they are written, at most. */
+const DONE_BATCH_MS = 2;
+/** Most done marks written in one call. */
+const DONE_BATCH_MAX = 512;
 
 export class IdempotencyGate {
   readonly #redis: Redis & GateCommands;
@@ -84,15 +131,26 @@ export class IdempotencyGate {
     Pick<IdempotencyOptions, 'tracker' | 'sendTimeoutMs'>;
   #attempts = 0;
   readonly #prefetched = new Map<string, Prefetched>();
+  /** The batch of done marks still taking entries (write-behind). */
+  #openBatch: DoneBatch | undefined;
+  /** Batches not yet written. */
+  readonly #unwritten = new Set<Promise<void>>();
+  /** Events whose done mark is not yet written, with the write to wait for. */
+  readonly #markPending = new Map<string, Promise<void>>();
+  /** Aborted by `close`: stops waiting out an outage for marks nobody will commit. */
+  readonly #closed = new AbortController();
 
   constructor(redis: Redis, options: IdempotencyOptions) {
     redis.defineCommand('gateBegin', { numberOfKeys: 1, lua: beginScript });
     redis.defineCommand('gateComplete', { numberOfKeys: 1, lua: completeScript });
     redis.defineCommand('gateAbandon', { numberOfKeys: 1, lua: abandonScript });
+    redis.defineCommand('gateBeginMany', { lua: beginManyScript });
+    redis.defineCommand('gateCompleteMany', { lua: completeManyScript });
     this.#redis = redis as Redis & GateCommands;
     this.#options = {
       busyPollMs: 1000,
       instanceId: `${process.pid}-${randomUUID().slice(0, 8)}`,
+      writeBehind: false,
       ...options,
     };
   }
@@ -112,10 +170,14 @@ export class IdempotencyGate {
     const prefetched = this.#prefetched.get(eventId);
     this.#prefetched.delete(eventId);
     const token = prefetched?.token ?? this.#newToken();
+    // The same event sent a moment ago by this process, its done mark not yet written: wait for the
+    // mark, then ask Redis (which answers DONE), instead of polling our own lease as another's.
+    const markPending = this.#markPending.get(eventId);
+    if (markPending) await markPending;
     // A lease taken ahead is used while at least half its lifetime is left; an older one is renewed by
     // the begin script below (the owner's token takes its own lease again).
     let state =
-      prefetched && Date.now() - prefetched.at < this.#options.leaseMs / 2
+      prefetched && !markPending && Date.now() - prefetched.at < this.#options.leaseMs / 2
         ? await prefetched.state
         : undefined;
     for (;;) {
@@ -134,36 +196,109 @@ export class IdempotencyGate {
       await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
       throw error;
     }
-    await this.#redisCall(() => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds), signal);
+    if (this.#options.writeBehind) this.#markDoneLater(eventId, key);
+    else {
+      await this.#redisCall(() => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds), signal);
+    }
     return 'SENT';
   }
 
   /**
-   * Takes the leases of events whose records are next in line, in one round trip (a pipeline), so that
+   * Resolves once every done mark of a `guard` that returned before this call is written (write-behind;
+   * at once otherwise). A Redis outage is waited out; rejects with HandlingAbortedError when `signal`
+   * aborts first (the marks are still written when Redis comes back, unless the gate is closed).
+   */
+  async settle(signal?: AbortSignal): Promise<void> {
+    if (this.#unwritten.size === 0) return;
+    const open = this.#openBatch;
+    this.#openBatch = undefined;
+    open?.writeNow();
+    const all = Promise.all(this.#unwritten);
+    if (!signal) return void (await all);
+    if (signal.aborted) throw new HandlingAbortedError('aborted');
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new HandlingAbortedError('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([all, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops retrying unwritten done marks (at shutdown, after the consumers stopped). */
+  close(): void {
+    this.#closed.abort();
+  }
+
+  #markDoneLater(eventId: string, key: string): void {
+    let batch = this.#openBatch;
+    if (!batch) {
+      const keys: string[] = [];
+      let writeNow = () => {};
+      // Marks gather for a moment (or until the batch is full, or somebody settles), then go out in one call.
+      const due = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DONE_BATCH_MS);
+        writeNow = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      const written = due.then(() => {
+        if (this.#openBatch?.keys === keys) this.#openBatch = undefined;
+        return this.#writeDone(keys);
+      });
+      batch = { keys, written, writeNow };
+      this.#openBatch = batch;
+      this.#unwritten.add(written);
+      written.then(
+        () => this.#unwritten.delete(written),
+        () => this.#unwritten.delete(written),
+      );
+    }
+    batch.keys.push(key);
+    if (batch.keys.length >= DONE_BATCH_MAX) {
+      this.#openBatch = undefined;
+      batch.writeNow();
+    }
+    const written = batch.written;
+    this.#markPending.set(eventId, written);
+    const forget = () => {
+      if (this.#markPending.get(eventId) === written) this.#markPending.delete(eventId);
+    };
+    written.then(forget, forget);
+  }
+
+  /** Writes done marks in one call; tried again (it is idempotent) while Redis is away. */
+  async #writeDone(keys: readonly string[]): Promise<void> {
+    await waitOut(() => this.#redis.gateCompleteMany(keys.length, ...keys, this.#options.doneTtlSeconds), {
+      component: 'redis',
+      tracker: this.#options.tracker,
+      signal: this.#closed.signal,
+    });
+  }
+
+  /**
+   * Takes the leases of events whose records are next in line, in one round trip (one script call), so that
    * `guard` finds them taken instead of asking Redis for each record in turn. Nothing else changes: each
    * event is still sent only after its own lease is held, one record after the other, and its done mark
    * is written before `guard` returns. A lease taken this way and never claimed must be given back with
    * `release` (the lane dropped the record); if the process dies, it expires like any other.
    */
   prefetch(eventIds: readonly string[]): void {
-    const fresh = eventIds.filter((eventId) => !this.#prefetched.has(eventId));
+    // An event twice in the window (a duplicate record) is prefetched once; its second record asks Redis.
+    const fresh = [...new Set(eventIds)].filter((eventId) => !this.#prefetched.has(eventId));
     if (fresh.length === 0) return;
     const at = Date.now();
-    const pipeline = this.#redis.pipeline() as unknown as PipelineCommands;
-    const tokens = fresh.map((eventId) => {
-      const token = this.#newToken();
-      pipeline.gateBegin(processedKeyPrefix + eventId, token, this.#options.leaseMs);
-      return token;
-    });
-    const answers = pipeline.exec().then(
-      (results) => results ?? [],
-      () => [],
-    );
+    const tokens = fresh.map(() => this.#newToken());
+    const keys = fresh.map((eventId) => processedKeyPrefix + eventId);
+    const answers = this.#redis
+      .gateBeginMany(keys.length, ...keys, ...tokens, this.#options.leaseMs)
+      .catch((): string[] => []);
     fresh.forEach((eventId, index) => {
-      const state = answers.then((results) => {
-        const [error, value] = results[index] ?? [null, undefined];
-        return error || typeof value !== 'string' ? undefined : value;
-      });
+      const state = answers.then((states) => states[index]);
       this.#prefetched.set(eventId, { token: tokens[index]!, at, state });
     });
   }

@@ -80,13 +80,16 @@ function redact<T>(value: T, depth: number): T {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   const source = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  for (const key in source) {
-    if (!Object.hasOwn(source, key)) continue;
+  const keys = Object.keys(source);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     const current = source[key];
     let next = current;
     if (EMAILS.has(key)) next = maskEmail(current);
     else if (SECRETS.has(key)) next = '[REDACTED]';
-    else if (depth < REDACT_DEPTH) next = redact(current, depth + 1);
+    else if (depth < REDACT_DEPTH && current !== null && typeof current === 'object') {
+      next = redact(current, depth + 1);
+    }
     if (next !== current) {
       copy ??= copyOf(source);
       copy[key] = next;
@@ -210,6 +213,22 @@ function prettySink(sink: LogSink): LogSink {
   return { ...sink, write: (line) => sink.write(`${formatLogLine(line.trimEnd())}\n`) };
 }
 
+let lastStampMs = -1;
+let lastStamp = '';
+
+/**
+ * pino's `isoTime`, made once per millisecond: a busy service logs many lines in the same millisecond,
+ * and formatting the date was an eighth of a line's cost.
+ */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastStampMs) {
+    lastStampMs = now;
+    lastStamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastStamp;
+}
+
 /** A pino logger writing JSON lines to stdout and to `<logDir>/<service>/application.log`. */
 export function createLogger(opts: LoggerOptions): Logger {
   const level = (opts.level ?? 'info').toLowerCase();
@@ -238,7 +257,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     {
       level,
       base: { service: opts.service },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimestamp,
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redact(object, 0),

@@ -57,6 +57,8 @@ const redis = createRedis(config.redis, logger);
 const gate = new IdempotencyGate(redis, {
   ...config.idempotency,
   sendTimeoutMs: config.attemptTimeoutMs,
+  // Done marks are written behind the sends, many in one round trip, and settled before each commit.
+  writeBehind: true,
   tracker: outages,
 });
 const deliveryNotifier: Notifier = config.webhook.url
@@ -127,6 +129,7 @@ const eventConsumer = new ConsumerRuntime({
   // The gate takes the leases of the records next in line in one round trip per batch.
   prepare: (records) => gate.prefetch(eventIdsOf(records, typeOfTopic, decodeSettings)),
   discard: (records) => gate.release(eventIdsOf(records, typeOfTopic, decodeSettings)),
+  beforeCommit: (signal) => gate.settle(signal),
   onOutcome: (record, outcome, elapsedMs) => {
     metrics.outcome(record.topic, outcome.status, elapsedMs);
     logger.info(
@@ -190,6 +193,7 @@ installShutdown({
     { name: 'event consumer', run: () => eventConsumer.stop(config.attemptTimeoutMs) },
     { name: 'dlq consumer', run: () => dlqConsumer.stop(2000) },
     { name: 'dlq producer', run: () => dlqPublisher.close() },
+    { name: 'idempotency gate', run: async () => gate.close() },
     { name: 'redis', run: async () => void (await redis.quit().catch(() => redis.disconnect())) },
   ],
 });

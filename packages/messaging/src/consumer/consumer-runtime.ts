@@ -36,11 +36,25 @@ export interface ConsumerRuntimeOptions {
   prepare?: (records: readonly ConsumedRecord[]) => void;
   /** Told about prepared records that will not be handled after all (see `LaneHooks.discard`). */
   discard?: (records: readonly ConsumedRecord[]) => void;
+  /**
+   * Awaited before each offset commit (the idempotency gate writes its done marks behind the sends and
+   * `settle`s them here); rejects when `signal` aborts. A rejection fails that commit.
+   */
+  beforeCommit?: (signal: AbortSignal) => Promise<void>;
   /** Called after each record's outcome (metrics). */
   onOutcome?: (record: ConsumedRecord, outcome: Outcome, elapsedMs: number) => void;
   /** Called when a commit fails (it is retried with the next commit of that partition). */
   onCommitError?: (error: Error) => void;
+  /**
+   * A commit that has not completed after this long counts as failed (default 10 s). After
+   * `COMMITS_FAILED_BEFORE_RECONNECT` failures in a row the client is replaced: a fresh connection
+   * and a fresh group membership, then fetching resumes from the committed offsets.
+   */
+  commitTimeoutMs?: number;
 }
+
+/** Commit failures in a row (no commit succeeding in between) after which the client is replaced. */
+export const COMMITS_FAILED_BEFORE_RECONNECT = 3;
 
 export interface ConsumerStatus {
   connected: boolean;
@@ -67,6 +81,9 @@ export class ConsumerRuntime {
   /** Lanes that asked for fetching to pause (backpressure); the stream is paused while any does. */
   readonly #pressing = new Set<PartitionLane>();
   #pressureWatch: NodeJS.Timeout | undefined;
+  #commitFailuresInARow = 0;
+  /** Aborted by `stop`: ends the loop's back-off at once. */
+  readonly #stopped = new AbortController();
 
   constructor(options: ConsumerRuntimeOptions) {
     this.#options = options;
@@ -119,13 +136,13 @@ export class ConsumerRuntime {
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.#stopping = true;
+    this.#stopped.abort();
     this.#stream?.pause();
     await this.#stopLanes(graceMs);
     await this.#closeStream();
-    await this.#loop;
-    await this.#consumer
-      ?.close(true)
-      .catch((error: Error) => this.#log.warn({ err: error }, 'consumer close failed'));
+    // The loop may be waiting on a broker that is gone (joining the group): it is not waited for long.
+    await Promise.race([this.#loop, sleep(5000)]);
+    await this.#closeConsumer(5000);
   }
 
   async #run(): Promise<void> {
@@ -154,11 +171,13 @@ export class ConsumerRuntime {
       }
       this.#connected = false;
       if (this.#stopping) break;
-      // Start over from the committed offsets: lanes are dropped, their uncommitted records come again.
+      // Start over from the committed offsets with a fresh client (its connections and its group
+      // membership may be what broke): lanes are dropped, their uncommitted records come again.
       await this.#stopLanes(5000);
       await this.#closeStream();
-      await sleep(backoff).catch(() => undefined);
-      backoff = Math.min(backoff * 2, 10_000);
+      await this.#closeConsumer(5000);
+      await sleep(backoff, this.#stopped.signal).catch(() => undefined);
+      backoff = Math.min(backoff * 2, 5000);
     }
   }
 
@@ -273,19 +292,16 @@ export class ConsumerRuntime {
       ...(this.#options.prepare ? { prepare: this.#options.prepare } : {}),
       ...(this.#options.discard ? { discard: this.#options.discard } : {}),
       handle: this.#options.handler,
-      commit: (record) => {
-        const commit = (record as ConsumedRecord & { commit: () => Promise<void> }).commit;
-        return Promise.resolve(commit()).then(
-          () => true,
-          (error: Error) => {
-            this.#log.warn(
-              { err: error, topic, partition, offset: String(record.offset) },
-              'offset commit failed',
-            );
-            this.#options.onCommitError?.(error);
+      commit: async (record, signal) => {
+        const beforeCommit = this.#options.beforeCommit;
+        if (beforeCommit) {
+          try {
+            await beforeCommit(signal);
+          } catch {
             return false;
-          },
-        );
+          }
+        }
+        return this.#commitOffset(record);
       },
       outcome: (record, outcome, elapsedMs) => this.#options.onOutcome?.(record, outcome, elapsedMs),
       stalled: (record, error, delayMs) => {
@@ -308,6 +324,53 @@ export class ConsumerRuntime {
     clearInterval(this.#pressureWatch);
     this.#pressureWatch = undefined;
     await Promise.all(lanes.map((lane) => lane.stop(graceMs)));
+  }
+
+  /** Closes the client, waiting at most `waitMs` (a broken connection must not hold the restart). */
+  async #closeConsumer(waitMs: number): Promise<void> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    if (!consumer) return;
+    const closed = consumer
+      .close(true)
+      .catch((error: Error) => this.#log.warn({ err: error }, 'closing the consumer client failed'));
+    await Promise.race([closed, sleep(waitMs)]);
+  }
+
+  /**
+   * Commits one record's offset, bounded by `commitTimeoutMs`. Resolves whether it worked; after
+   * `COMMITS_FAILED_BEFORE_RECONNECT` failures in a row the fetch stream is failed, so the loop in `#run`
+   * replaces the client.
+   */
+  async #commitOffset(record: ConsumedRecord): Promise<boolean> {
+    const commit = (record as ConsumedRecord & { commit: () => Promise<void> }).commit;
+    const timeoutMs = this.#options.commitTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`offset commit did not complete within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([commit(), expired]);
+      this.#commitFailuresInARow = 0;
+      return true;
+    } catch (error) {
+      const { topic, partition } = record;
+      this.#log.warn({ err: error, topic, partition, offset: String(record.offset) }, 'offset commit failed');
+      this.#options.onCommitError?.(error as Error);
+      if (++this.#commitFailuresInARow === COMMITS_FAILED_BEFORE_RECONNECT && !this.#stopping) {
+        this.#log.warn(
+          { failures: this.#commitFailuresInARow },
+          'offset commits keep failing; reconnecting with a fresh consumer client',
+        );
+        this.#stream?.destroy(new Error('offset commits keep failing'));
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #closeStream(): Promise<void> {

@@ -275,4 +275,61 @@ describe('PartitionLane', () => {
     await lane.stop(1000);
     assert.deepEqual(committed, [0n, 49n, 50n], 'stopping commits what was handled');
   });
+
+  test('a commit that waits (for done marks) holds the later ones: commits stay in offset order, the newest wins', async () => {
+    const committed: bigint[] = [];
+    const inFlight: bigint[] = [];
+    const firstCommit = deferred();
+    let calls = 0;
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => sent,
+        commit: async (r) => {
+          inFlight.push(r.offset);
+          assert.equal(inFlight.length, 1, 'one commit of a partition at a time');
+          if (++calls === 1) await firstCommit.promise;
+          committed.push(r.offset);
+          inFlight.pop();
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    for (const offset of [1, 2, 3, 4]) lane.offer(record(offset));
+    while (lane.busy) await tick();
+    assert.deepEqual(committed, [], 'the first commit still waits');
+    firstCommit.resolve();
+    await lane.stop(1000);
+    assert.deepEqual(committed, [1n, 4n], 'the waiting commit, then only the newest offset');
+  });
+
+  test('stop() gives a waiting commit of the last handled record its grace period', async () => {
+    const committed: bigint[] = [];
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => sent,
+        commit: async (r, signal) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          if (signal.aborted) return false;
+          committed.push(r.offset);
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(7));
+    while (lane.busy) await tick();
+    await lane.stop(2000);
+    assert.deepEqual(committed, [7n]);
+  });
 });

@@ -30,8 +30,11 @@ export interface LaneLimits {
 
 export interface LaneHooks {
   handle: RecordHandler;
-  /** Commits `record.offset + 1`; resolves false when the commit failed. Called in offset order. */
-  commit(record: ConsumedRecord): Promise<boolean>;
+  /**
+   * Commits `record.offset + 1`; resolves false when the commit failed. Called in offset order, one at a
+   * time per lane; `signal` aborts when the lane stops for good.
+   */
+  commit(record: ConsumedRecord, signal: AbortSignal): Promise<boolean>;
   outcome(record: ConsumedRecord, outcome: Outcome, elapsedMs: number): void;
   /** An error escaped the handler chain (an outage); the record is handled again after `delayMs`. */
   stalled(record: ConsumedRecord, error: unknown, delayMs: number): void;
@@ -53,9 +56,18 @@ export interface LaneHooks {
 }
 
 /** How many records ahead of the current one `prepare` hears about. */
-export const LOOKAHEAD = 64;
+export const LOOKAHEAD = 256;
 
 type LaneState = 'flowing' | 'full' | 'rewinding';
+
+/**
+ * A lane whose records are handled without real I/O (the log notifier, leases taken ahead) would go from
+ * record to record in promise callbacks alone, and nothing else would run meanwhile: no socket read (the
+ * answer to the leases it asked for, the next fetch), no timer, no heartbeat. After this long it lets the
+ * event loop turn once.
+ */
+const YIELD_AFTER_MS = 2;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PartitionLane {
   readonly topic: string;
@@ -82,6 +94,7 @@ export class PartitionLane {
   #pressing = false;
   /** Queue index up to which records were given to `prepare`. */
   #prepared = 0;
+  #stopping = false;
 
   constructor(topic: string, partition: number, limits: LaneLimits, hooks: LaneHooks) {
     this.topic = topic;
@@ -156,25 +169,29 @@ export class PartitionLane {
    * records are dropped uncommitted, so the partition's next owner gets them again.
    */
   async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
     const keep = this.#head + (this.#running ? 1 : 0);
     if (this.#prepared > keep) this.#hooks.discard?.(this.#queue.slice(keep, this.#prepared));
     this.#prepared = Math.min(this.#prepared, keep);
     this.#queue = this.#queue.slice(0, keep);
     this.#release();
-    const running = this.#running;
-    if (running) {
-      const timer = setTimeout(() => this.#abort.abort(), graceMs);
-      await running;
-      clearTimeout(timer);
-    }
+    const graceEnds = setTimeout(() => this.#abort.abort(), graceMs);
+    await this.#running;
+    // What was handled is committed (one try, within what is left of the grace period).
     this.#flushCommit();
+    await Promise.race([this.#lastCommit.catch(() => undefined), whenAborted(this.#abort.signal)]);
+    clearTimeout(graceEnds);
     this.#abort.abort();
-    await this.#lastCommit.catch(() => undefined);
   }
 
   async #drain(): Promise<void> {
     let stallDelay = 250;
+    let ranSince = performance.now();
     while (this.queued > 0 && !this.#abort.signal.aborted) {
+      if (performance.now() - ranSince >= YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        ranSince = performance.now();
+      }
       this.#prepareAhead();
       const record = this.#queue[this.#head]!;
       const started = performance.now();
@@ -238,13 +255,17 @@ export class PartitionLane {
     if (!record) return;
     this.#commitPending = undefined;
     this.#lastCommitAt = performance.now();
-    this.#lastCommit = this.#commit(record);
+    this.#newestCommitOffset = record.offset;
+    // One commit of a partition at a time, in offset order: a commit may wait (for the idempotency
+    // gate's done marks), and a later offset must never be overwritten by an earlier one.
+    this.#lastCommit = this.#lastCommit.then(() => this.#commit(record));
   }
 
   async #commit(record: ConsumedRecord): Promise<void> {
-    this.#newestCommitOffset = record.offset;
+    if (this.#newestCommitOffset !== record.offset) return; // a later commit covers it
     let delay = 500;
-    while (!(await this.#hooks.commit(record))) {
+    while (!(await this.#hooks.commit(record, this.#abort.signal))) {
+      if (this.#stopping) return;
       try {
         await sleep(delay, this.#abort.signal);
       } catch {
@@ -278,6 +299,11 @@ export class PartitionLane {
     this.#lastRewindCandidate = undefined;
     if (this.#expected !== undefined) this.#hooks.rewind(this.#expected);
   }
+}
+
+function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 function sizeOf(record: ConsumedRecord): number {

@@ -16,14 +16,33 @@ export interface DecodeSettings {
   javaClassNames: Readonly<Record<EventTypeName, string>>;
 }
 
+type DecodeResult = ReturnType<typeof decodeEvent>;
+
+/**
+ * A record is decoded once although two parts read it (the gate's lookahead for its eventId, then the
+ * handler): the result is kept with the record, for as long as the record itself lives.
+ */
+const decodedRecords = new WeakMap<
+  ConsumedRecord,
+  { type: EventTypeName; settings: DecodeSettings; result: DecodeResult }
+>();
+
 /** Decodes a record of a topic whose event type is `type`; an `ok: false` result says why it is poison. */
-export function decodeAs(type: EventTypeName, record: ConsumedRecord, settings: DecodeSettings) {
+export function decodeAs(
+  type: EventTypeName,
+  record: ConsumedRecord,
+  settings: DecodeSettings,
+): DecodeResult {
+  const known = decodedRecords.get(record);
+  if (known && known.type === type && known.settings === settings) return known.result;
   const typeId = lastHeader(record, typeIdHeader)?.toString('utf8');
-  return decodeEvent(type, record.value, {
+  const result = decodeEvent(type, record.value, {
     typeId,
     expectedTypeId: settings.javaClassNames[type],
     maxBytes: settings.maxBytes,
   });
+  decodedRecords.set(record, { type, settings, result });
+  return result;
 }
 
 export function decodeRecord(

@@ -33,7 +33,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
           `Order confirmation: eventId=${e.eventId}, orderId=${e.orderId}, email=${maskEmail(e.customerEmail)}, ` +
           `amount=${decimalToPlainString(e.totalAmount)} ${e.currency}`,
         event: { ...e },
-        eventJson: encodeEvent(decoded.type, e).toString('utf8'),
+        eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }
     case 'OrderShipped': {
@@ -49,7 +49,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
           `status ${e.previousStatus} (${statusNames[e.previousStatus] ?? 'unknown'}) -> ` +
           `${e.currentStatus} (${statusNames[e.currentStatus] ?? 'unknown'})`,
         event: { ...e },
-        eventJson: encodeEvent(decoded.type, e).toString('utf8'),
+        eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }
     case 'ProductCreated': {
@@ -63,7 +63,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
           `Product created: eventId=${e.eventId}, productId=${e.productId}, name=${e.productName}, ` +
           `price=${decimalToPlainString(e.price)} ${e.currency}, stock=${e.stockQuantity}`,
         event: { ...e },
-        eventJson: encodeEvent(decoded.type, e).toString('utf8'),
+        eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }
   }

@@ -18,8 +18,11 @@ export interface Notification {
   message: string;
   /** The event's fields (decimals and instants as their exact text). */
   event: Record<string, unknown>;
-  /** The event encoded by the contracts' codec, exactly as it travels on Kafka. */
-  eventJson: string;
+  /**
+   * The event encoded by the contracts' codec, exactly as it travels on Kafka (made on demand: only the
+   * webhook notifier needs it).
+   */
+  eventJson(): string;
 }
 
 export interface Notifier {

@@ -36,7 +36,7 @@ const notification: Notification = {
   subjectId: '22222222-2222-4222-8222-222222222222',
   message: 'Order confirmation',
   event: { customerId: 'user-1001' },
-  eventJson: '{"eventId":"11111111-1111-4111-8111-111111111111","totalAmount":12000.50}',
+  eventJson: () => '{"eventId":"11111111-1111-4111-8111-111111111111","totalAmount":12000.50}',
 };
 const signal = new AbortController().signal;
 

@@ -41,7 +41,7 @@ export class WebhookNotifier implements Notifier {
       kind: notification.kind,
       message: notification.message,
     });
-    const body = Buffer.from(`${head.slice(0, -1)},"event":${notification.eventJson}}`, 'utf8');
+    const body = Buffer.from(`${head.slice(0, -1)},"event":${notification.eventJson()}}`, 'utf8');
     return new Promise<void>((resolve, reject) => {
       const noAnswer = (reason: unknown) => {
         const message = reason instanceof Error ? reason.message : String(reason);
