@@ -15,6 +15,7 @@ import { type KafkaCluster, startKafka } from '../../tools/kafka/cluster.ts';
 import { getFreePort } from '../../tools/ports.ts';
 import { type ManagedProcess, spawnManaged } from '../../tools/proc.ts';
 import { type RedisServer, startRedis } from '../../tools/redis/server.ts';
+import { SERVICE_NODE_FLAGS } from '../../tools/service-node-flags.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -64,7 +65,7 @@ export interface RunningService {
 const defaultPorts = new Map<ServiceName, number>();
 
 /** Extra Node arguments for every service started from now on (`--profile` sets `--cpu-prof`). */
-export const serviceNodeArgs: string[] = [];
+export const serviceNodeArgs: string[] = [...SERVICE_NODE_FLAGS];
 let profileCount = 0;
 
 /**

@@ -19,7 +19,9 @@ export const PERF_POM = join(KAFKA_TOOLS_DIR, 'perf', 'pom.xml');
 export const LOG4J2_CONFIG = join(KAFKA_TOOLS_DIR, 'log4j2.properties');
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies';
 const MARKER = '.complete.json';
-const INSTALL_HINT = 'Install them with: apt-get install openjdk-17-jre-headless maven';
+const INSTALL_HINT =
+  'Install them (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless maven; ' +
+  'macOS: brew install openjdk@17 maven), or point KAFKA_BOOTSTRAP_SERVERS at a running broker.';
 const STALE_LOCK_MS = 20 * 60_000;
 
 export interface ProvisionOptions {

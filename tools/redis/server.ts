@@ -93,7 +93,10 @@ export function pingRedis(port: number, host = LOOPBACK, timeoutMs = 1000): Prom
 export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisServer> {
   const bin = process.env.REDIS_SERVER_BIN ?? findExecutable('redis-server');
   if (bin === undefined) {
-    throw new Error('`redis-server` is not on PATH. Install it with: apt-get install redis-server');
+    throw new Error(
+      '`redis-server` is not on PATH. Install it (Debian/Ubuntu: sudo apt-get install redis-server; ' +
+        'macOS: brew install redis), or point REDIS_HOST/REDIS_PORT at a running Redis.',
+    );
   }
   let dataDir: string;
   if (opts.dataDir === undefined) {

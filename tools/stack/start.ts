@@ -5,17 +5,21 @@
  * Then starts the three services as separate processes, prefixes their output with their names, and on
  * Ctrl-C stops everything it started: services first, gracefully, then Redis and Kafka.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type KafkaCluster, startKafka } from '../kafka/cluster.ts';
 import { REPO_ROOT } from '../kafka/provision.ts';
 import { canConnect, isPortFree } from '../ports.ts';
 import { pingRedis, type RedisServer, startRedis } from '../redis/server.ts';
+import { SERVICE_NODE_FLAGS } from '../service-node-flags.ts';
+import { isAlive, needsInstall, readState, removeState, stackDirFrom, writeState } from './state.ts';
 
-const stackDir = process.env.STACK_DIR ?? join(REPO_ROOT, '.stack');
+const stackDir = stackDirFrom();
 const kafkaPort = Number(process.env.STACK_KAFKA_PORT ?? 9092);
+/** 1 (default) or 3: a 3-node KRaft cluster, topics with replication factor 3 and min.insync.replicas 2. */
+const kafkaNodes = Number(process.env.STACK_KAFKA_NODES ?? 1);
 const services = [
   { name: 'order-service', port: Number(process.env.ORDER_SERVICE_PORT ?? 8081), color: 36 },
   { name: 'notification-service', port: Number(process.env.NOTIFICATION_SERVICE_PORT ?? 8082), color: 35 },
@@ -40,6 +44,24 @@ try {
 }
 
 async function main(): Promise<void> {
+  if (kafkaNodes !== 1 && kafkaNodes !== 3)
+    throw new Error(`STACK_KAFKA_NODES must be 1 or 3, got ${kafkaNodes}`);
+  const previous = readState(stackDir);
+  if (previous && isAlive(previous.runnerPid)) {
+    throw new Error(
+      `the stack is already running (npm start, pid ${previous.runnerPid}); see npm run stack:status`,
+    );
+  }
+  if (needsInstall()) {
+    // This runner needs nothing from node_modules; the services do.
+    say('node_modules is missing: running npm install first ...');
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+    if (install.status !== 0)
+      throw new Error('npm install failed; run it yourself to see why, then npm start');
+  }
   for (const service of services) {
     if (!(await isPortFree(service.port))) {
       throw new Error(
@@ -52,9 +74,18 @@ async function main(): Promise<void> {
   const bootstrap = await kafkaBootstrap();
   const { host: redisHost, port: redisPort } = await redisServer();
   say('starting order-service, notification-service and product-service ...');
+  // On the 3-node cluster the services create their topics replicated (unless told otherwise).
+  const replication: Record<string, string> =
+    kafka && kafkaNodes === 3
+      ? {
+          KAFKA_TOPIC_REPLICATION_FACTOR: process.env.KAFKA_TOPIC_REPLICATION_FACTOR || '3',
+          KAFKA_TOPIC_MIN_INSYNC_REPLICAS: process.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS || '2',
+        }
+      : {};
   for (const service of services) {
     children.push(
       startService(service, {
+        ...replication,
         KAFKA_BOOTSTRAP_SERVERS: bootstrap,
         REDIS_HOST: redisHost,
         REDIS_PORT: String(redisPort),
@@ -64,10 +95,23 @@ async function main(): Promise<void> {
     );
   }
   await Promise.all(services.map((service) => waitHealthy(service.name, service.port)));
+  writeState(stackDir, {
+    runnerPid: process.pid,
+    startedAt: new Date(started).toISOString(),
+    kafka: { bootstrapServers: bootstrap, startedByStack: kafka !== undefined, pid: kafka?.nodes[0]?.pid },
+    redis: { host: redisHost, port: redisPort, startedByStack: redis !== undefined, pid: redis?.pid },
+    services: services.map((service, index) => ({
+      name: service.name,
+      port: service.port,
+      pid: children[index]?.pid ?? 0,
+    })),
+    logDir: resolve(REPO_ROOT, process.env.LOG_DIR || 'logs'),
+  });
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const service of services) say(`  ${service.name.padEnd(21)} http://localhost:${service.port}`);
   say(`  Kafka ${bootstrap}, Redis ${redisHost}:${redisPort}`);
-  say('  logs: logs/<service>/application.log (./scripts/tail-<service>-log.sh); stop with Ctrl-C');
+  say('  logs: logs/<service>/application.log (./scripts/tail-<service>-log.sh)');
+  say('  npm run stack:status shows what runs; stop with Ctrl-C');
 }
 
 async function kafkaBootstrap(): Promise<string> {
@@ -80,15 +124,22 @@ async function kafkaBootstrap(): Promise<string> {
     }
     say(`KAFKA_BOOTSTRAP_SERVERS=${configured} does not answer; starting a local broker instead`);
   }
-  if (!(await isPortFree(kafkaPort))) {
-    throw new Error(
-      `port ${kafkaPort} is taken but no KAFKA_BOOTSTRAP_SERVERS was given: set KAFKA_BOOTSTRAP_SERVERS=localhost:${kafkaPort} to use that broker, or STACK_KAFKA_PORT to start ours elsewhere`,
-    );
+  const brokerPorts = Array.from({ length: kafkaNodes }, (_, i) => kafkaPort + i);
+  for (const port of brokerPorts) {
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `port ${port} is taken but no KAFKA_BOOTSTRAP_SERVERS was given: set KAFKA_BOOTSTRAP_SERVERS=localhost:${port} to use that broker, or STACK_KAFKA_PORT to start ours elsewhere`,
+      );
+    }
   }
-  say('starting Apache Kafka (the first run downloads it from Maven Central: 10 s to 1 min) ...');
+  say(
+    `starting Apache Kafka${kafkaNodes === 3 ? ' (3 nodes)' : ''} (the first run downloads it from Maven Central: 10 s to 1 min) ...`,
+  );
   kafka = await startKafka({
-    dataDir: join(stackDir, 'kafka'),
-    brokerPorts: [kafkaPort],
+    // A data folder holds a cluster of one size: the 3-node cluster keeps its own.
+    dataDir: join(stackDir, kafkaNodes === 3 ? 'kafka-3-nodes' : 'kafka'),
+    nodes: kafkaNodes as 1 | 3,
+    brokerPorts,
     onProgress: (line) => say(`  ${line}`),
   });
   return kafka.bootstrapServers;
@@ -107,13 +158,17 @@ async function redisServer(): Promise<{ host: string; port: number }> {
 }
 
 function startService(service: (typeof services)[number], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join('services', service.name, 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: a terminal's Ctrl-C reaches only this runner, which then stops each service once.
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, join('services', service.name, 'src', 'main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C reaches only this runner, which then stops each service once.
+      detached: true,
+    },
+  );
   const prefix = process.stdout.isTTY
     ? `\u001b[${service.color}m${service.name.padEnd(21)}\u001b[0m| `
     : `${service.name.padEnd(21)}| `;
@@ -162,6 +217,8 @@ async function stop(code: number): Promise<void> {
   );
   await redis?.stop().catch(() => undefined);
   await kafka?.stop().catch(() => undefined);
+  const state = readState(stackDir);
+  if (state?.runnerPid === process.pid) removeState(stackDir);
   say('stopped');
   process.exit(code);
 }
