@@ -1,24 +1,95 @@
 /**
- * The container files cannot be run here (no Docker engine), so their structure is checked: one
- * Dockerfile building any service by build argument, production dependencies only, a non-root user and
- * a health check; a compose file with KRaft Kafka (internal and host listeners), Redis, the three
+ * The container files cannot be run here (no Docker engine, no compose client), so they are checked as
+ * files: one Dockerfile building any service by build argument, production dependencies only, a non-root
+ * user and a health check; the compose file parsed as YAML (strict: a syntax error or a duplicated key
+ * fails) and checked against the part of the Compose specification it uses (known keys only, value
+ * shapes), then for what it must contain: KRaft Kafka with internal and host listeners, Redis, the three
  * services with their ports, environment, log mounts and health-gated start order.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { repoRoot } from './support/services.ts';
 
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
 
-/** The block of a top-level compose service: its lines up to the next service. */
-function serviceBlock(name: string): string {
-  const match = compose.match(new RegExp(`\\n  ${name}:\\n([\\s\\S]*?)(?=\\n  [a-z-]+:\\n|$)`));
-  assert.ok(match, `service ${name} in docker-compose.yml`);
-  return match[1]!;
-}
+type Service = Record<string, unknown> & {
+  image?: string;
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: Record<string, unknown> & { test: string[] };
+};
+const compose = parse(composeText, { strict: true, uniqueKeys: true }) as {
+  services: Record<string, Service>;
+};
+const service = (name: string): Service => {
+  const found = compose.services[name];
+  assert.ok(found, `service ${name} in docker-compose.yml`);
+  return found;
+};
+
+/** The Compose specification's keys that this file may use (a typo is an unknown key). */
+const SERVICE_KEYS = new Set([
+  'image',
+  'build',
+  'hostname',
+  'ports',
+  'environment',
+  'volumes',
+  'depends_on',
+  'healthcheck',
+  'command',
+  'restart',
+]);
+const HEALTHCHECK_KEYS = new Set(['test', 'interval', 'timeout', 'retries', 'start_period']);
+const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+const DURATION = /^\d+(ms|s|m|h)$/;
+
+test('compose: valid YAML in the shape of the Compose specification', () => {
+  assert.deepEqual(Object.keys(compose), ['services'], 'top-level keys');
+  for (const [name, svc] of Object.entries(compose.services)) {
+    assert.match(name, /^[a-z0-9][a-z0-9_.-]*$/, 'service name');
+    for (const key of Object.keys(svc)) assert.ok(SERVICE_KEYS.has(key), `${name}: unknown key ${key}`);
+    assert.ok(svc.image || svc.build, `${name}: image or build`);
+    for (const port of svc.ports ?? []) assert.match(port, /^\d+:\d+$/, `${name}: port ${port}`);
+    for (const [variable, value] of Object.entries(svc.environment ?? {})) {
+      assert.match(variable, /^[A-Z_][A-Z0-9_]*$/, `${name}: variable ${variable}`);
+      assert.ok(['string', 'number'].includes(typeof value), `${name}: ${variable} is a scalar`);
+    }
+    for (const volume of svc.volumes ?? [])
+      assert.match(volume, /^\.\/[\w./-]+:\/[\w./-]+$/, `${name}: ${volume}`);
+    for (const [dependency, { condition }] of Object.entries(svc.depends_on ?? {})) {
+      assert.ok(compose.services[dependency], `${name} depends on an existing service ${dependency}`);
+      assert.ok(CONDITIONS.has(condition), `${name}: condition ${condition}`);
+      if (condition === 'service_healthy') assert.ok(compose.services[dependency]?.healthcheck, dependency);
+    }
+    if (svc.healthcheck) {
+      for (const key of Object.keys(svc.healthcheck)) assert.ok(HEALTHCHECK_KEYS.has(key), `${name}: ${key}`);
+      assert.ok(['CMD', 'CMD-SHELL'].includes(svc.healthcheck.test[0]!), `${name}: healthcheck test form`);
+      for (const key of ['interval', 'timeout', 'start_period'] as const) {
+        const value = svc.healthcheck[key];
+        if (value !== undefined) assert.match(String(value), DURATION, `${name}: ${key}`);
+      }
+    }
+    if (svc.build) {
+      assert.ok(
+        existsSync(join(repoRoot, svc.build.context, svc.build.dockerfile ?? 'Dockerfile')),
+        'Dockerfile',
+      );
+      const built = svc.build.args?.SERVICE;
+      assert.ok(
+        built && existsSync(join(repoRoot, 'services', built, 'src', 'main.ts')),
+        `${name}: SERVICE arg`,
+      );
+    }
+  }
+});
 
 test('Dockerfile: multi-stage, service chosen by build arg, production deps only, non-root, health check', () => {
   assert.equal(dockerfile.match(/^FROM /gm)?.length, 2, 'two stages');
@@ -33,14 +104,16 @@ test('Dockerfile: multi-stage, service chosen by build arg, production deps only
 });
 
 test('compose: KRaft Kafka without ZooKeeper, internal and host listeners, health checks', () => {
-  assert.doesNotMatch(compose, /zookeeper/i);
-  const kafka = serviceBlock('kafka');
-  assert.match(kafka, /image: apache\/kafka:4\./);
-  assert.match(kafka, /KAFKA_PROCESS_ROLES: broker,controller/);
-  assert.match(kafka, /KAFKA_ADVERTISED_LISTENERS: INTERNAL:\/\/kafka:29092,EXTERNAL:\/\/localhost:9092/);
-  assert.match(kafka, /- "9092:9092"/);
-  assert.match(kafka, /healthcheck:/);
-  assert.match(serviceBlock('redis'), /healthcheck:[\s\S]*redis-cli/);
+  assert.doesNotMatch(composeText, /zookeeper/i);
+  const kafka = service('kafka');
+  assert.match(kafka.image ?? '', /^apache\/kafka:4\./);
+  const env = kafka.environment ?? {};
+  assert.equal(env.KAFKA_PROCESS_ROLES, 'broker,controller');
+  assert.equal(env.KAFKA_ADVERTISED_LISTENERS, 'INTERNAL://kafka:29092,EXTERNAL://localhost:9092');
+  assert.equal(env.KAFKA_INTER_BROKER_LISTENER_NAME, 'INTERNAL');
+  assert.deepEqual(kafka.ports, ['9092:9092']);
+  assert.ok(kafka.healthcheck, 'Kafka health check');
+  assert.deepEqual(service('redis').healthcheck?.test, ['CMD', 'redis-cli', 'ping']);
 });
 
 test('compose: the three services built from the Dockerfile, ports, env, log mounts, start after health', () => {
@@ -49,14 +122,15 @@ test('compose: the three services built from the Dockerfile, ports, env, log mou
     ['notification-service', 8082],
     ['product-service', 8083],
   ] as const) {
-    const block = serviceBlock(name);
-    assert.match(block, new RegExp(`SERVICE: ${name}`), `${name} build arg`);
-    assert.match(block, new RegExp(`- "${port}:${port}"`), `${name} port`);
-    assert.match(block, /KAFKA_BOOTSTRAP_SERVERS: kafka:29092/);
-    assert.match(block, new RegExp(`\\./logs/${name}:/app/logs/${name}`), `${name} log mount`);
-    assert.match(block, /kafka:\n\s+condition: service_healthy/, `${name} waits for Kafka`);
+    const svc = service(name);
+    assert.equal(svc.build?.args?.SERVICE, name, `${name} build arg`);
+    assert.deepEqual(svc.ports, [`${port}:${port}`], `${name} port`);
+    assert.equal(svc.environment?.KAFKA_BOOTSTRAP_SERVERS, 'kafka:29092');
+    assert.equal(String(svc.environment?.SERVER_PORT), String(port));
+    assert.ok(svc.volumes?.includes(`./logs/${name}:/app/logs/${name}`), `${name} log mount`);
+    assert.equal(svc.depends_on?.kafka?.condition, 'service_healthy', `${name} waits for Kafka`);
   }
-  const notification = serviceBlock('notification-service');
-  assert.match(notification, /REDIS_HOST: redis/);
-  assert.match(notification, /redis:\n\s+condition: service_healthy/);
+  const notification = service('notification-service');
+  assert.equal(notification.environment?.REDIS_HOST, 'redis');
+  assert.equal(notification.depends_on?.redis?.condition, 'service_healthy');
 });

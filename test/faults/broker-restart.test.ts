@@ -12,22 +12,18 @@ import { after, before, test } from 'node:test';
 import { type KafkaCluster, startKafka } from '../../tools/kafka/cluster.ts';
 import {
   byProfile,
-  checkDeliveries,
   delay,
+  drainedDeliveries,
   eventually,
-  groupLag,
   health,
   notificationEnv,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
-import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
 import { type RunningService, startService } from '../support/services.ts';
 import { WebhookSink } from '../support/webhook-sink.ts';
@@ -46,18 +42,11 @@ let order: RunningService;
 let notification: RunningService;
 
 before(async () => {
-  const { redisHost, redisPort } = infra();
   kafka = await startKafka({ dataDir: mkdtempSync(join(tmpdir(), 'faults-broker-')), heapMb: 384 });
   bootstrap = kafka.bootstrapServers.split(',');
   sink = await WebhookSink.start();
   topics = scenarioTopics('broker');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    LOG_LEVEL: 'info',
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics, kafka.bootstrapServers), LOG_LEVEL: 'info' };
   [order, notification] = await Promise.all([
     startService('order-service', { ...base, KAFKA_PUBLISH_TIMEOUT_MS: String(publishTimeoutMs) }),
     startService('notification-service', { ...base, ...notificationEnv(sink) }),
@@ -117,19 +106,14 @@ test('broker stopped and restarted under load: 503 meanwhile, recovery without r
   await Promise.all(samplers);
   const summary = load.summary();
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
-  const missing = await waitForNotifications(sink, onTopic, 60_000);
-  assert.equal(missing.size, 0, `notified after the broker came back: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      30_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { onTopic, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 60_000,
+    lagTimeoutMs: 30_000,
+  });
   const firstDeliveryAfter = sink.allAttempts().find((a) => a.answer === 'delivered' && a.at >= readyAt);
 
   // Requests wholly inside the outage: started once the broker was gone, answered before it was back.

@@ -9,21 +9,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   byProfile,
-  checkDeliveries,
   delay,
-  eventually,
-  groupLag,
+  drainedDeliveries,
   notificationEnv,
   RestartableService,
   randomBetween,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
@@ -47,16 +43,11 @@ let order: RunningService;
 let notification: RestartableService;
 
 before(async () => {
-  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const { kafkaBootstrap } = infra();
   bootstrap = kafkaBootstrap.split(',');
   sink = await WebhookSink.start();
   topics = scenarioTopics('nkill');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics) };
   order = await startService('order-service', { ...base, LOG_LEVEL: 'info' });
   notification = await RestartableService.start('notification-service', {
     ...base,
@@ -95,20 +86,14 @@ test(`notification-service SIGKILLed ${settings.kills} times during ${settings.e
   const summary = load.summary();
   assert.equal(summary.acknowledged, settings.events, `every order acknowledged: ${JSON.stringify(summary)}`);
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
-  const missing = await waitForNotifications(sink, onTopic, 120_000);
-  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
-  // Everything committed: no redelivery (and so no late duplicate) can follow.
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      60_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { onTopic, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 120_000,
+    lagTimeoutMs: 60_000,
+  });
 
   const recoveries = kills.map((kill) => {
     const first = sink.allAttempts().find((a) => a.answer === 'delivered' && a.at > kill.exitedAt);

@@ -8,21 +8,18 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   byProfile,
-  checkDeliveries,
   delay,
+  drainedDeliveries,
   eventually,
-  groupLag,
   notificationEnv,
   RestartableService,
   randomBetween,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { type LoadRequest, OrderLoad } from '../support/load.ts';
@@ -41,16 +38,11 @@ let order: RestartableService;
 let notification: RunningService;
 
 before(async () => {
-  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const { kafkaBootstrap } = infra();
   bootstrap = kafkaBootstrap.split(',');
   sink = await WebhookSink.start();
   topics = scenarioTopics('okill');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics) };
   order = await RestartableService.start('order-service', { ...base, LOG_LEVEL: 'info' });
   notification = await startService('notification-service', { ...base, ...notificationEnv(sink) });
 });
@@ -104,19 +96,14 @@ test(`order-service SIGKILLed ${settings.kills} time(s) under load: every 201 is
   await load.finished();
   const summary = load.summary();
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
-  const missing = await waitForNotifications(sink, onTopic, 60_000);
-  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      30_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { onTopic, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 60_000,
+    lagTimeoutMs: 30_000,
+  });
 
   const customersOnTopic = new Set([...onTopic.values()].map((e) => e.customerId));
   const inFlightPublished = kills.reduce(

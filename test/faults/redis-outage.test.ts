@@ -11,20 +11,15 @@ import { after, before, test } from 'node:test';
 import { type RedisServer, startRedis } from '../../tools/redis/server.ts';
 import {
   byProfile,
-  checkDeliveries,
   delay,
-  eventually,
-  groupLag,
+  drainedDeliveries,
   health,
   notificationEnv,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
@@ -104,19 +99,14 @@ test(`Redis stopped for ${settings.downMs / 1000} s under load: nothing dead-let
   await load.finished();
   sampling = false;
   await sampler;
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
-  const missing = await waitForNotifications(sink, onTopic, 60_000);
-  assert.equal(missing.size, 0, `notified after Redis came back: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      30_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { deadLetters, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 60_000,
+    lagTimeoutMs: 30_000,
+  });
   const firstAfter = sink.allAttempts().find((a) => a.answer === 'delivered' && a.at >= readyAt);
   const outageSamples = samples.filter((s) => s.from >= stoppedAt + 1000 && s.to <= startAt);
   reportRow(

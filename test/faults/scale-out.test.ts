@@ -9,20 +9,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   byProfile,
-  checkDeliveries,
   delay,
+  drainedDeliveries,
   eventually,
-  groupLag,
   notificationEnv,
   RestartableService,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
@@ -44,17 +41,11 @@ let first: RunningService;
 let second: RestartableService | undefined;
 
 before(async () => {
-  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const { kafkaBootstrap } = infra();
   bootstrap = kafkaBootstrap.split(',');
   sink = await WebhookSink.start();
   topics = scenarioTopics('scale');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    LOG_LEVEL: 'info',
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics), LOG_LEVEL: 'info' };
   env = { ...base, ...notificationEnv(sink) };
   [order, first] = await Promise.all([
     startService('order-service', base),
@@ -132,19 +123,14 @@ test(`a second instance joins and is SIGKILLed during a stream (${settings.cycle
   }
   await load.finished();
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
-  const missing = await waitForNotifications(sink, onTopic, 60_000);
-  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      30_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { onTopic, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 60_000,
+    lagTimeoutMs: 30_000,
+  });
 
   // Recovery: from the kill to the first notification of an event on a partition the dead instance owned.
   const recoveries = cycles.map((cycle) => {

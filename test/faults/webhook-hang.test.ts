@@ -10,19 +10,15 @@ import { after, before, test } from 'node:test';
 import { javaPartitionFor } from '@commerce/contracts';
 import {
   byProfile,
-  checkDeliveries,
   delay,
-  eventually,
-  groupLag,
+  drainedDeliveries,
   notificationEnv,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
@@ -50,17 +46,11 @@ let order: RunningService;
 let notification: RunningService;
 
 before(async () => {
-  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const { kafkaBootstrap } = infra();
   bootstrap = kafkaBootstrap.split(',');
   sink = await WebhookSink.start();
   topics = scenarioTopics('hang');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    LOG_LEVEL: 'info',
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics), LOG_LEVEL: 'info' };
   [order, notification] = await Promise.all([
     startService('order-service', base),
     startService('notification-service', {
@@ -97,21 +87,16 @@ test(`a webhook that hangs for ${settings.hung} events: retried, dead-lettered o
   );
   await load.finished();
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated);
   const hung = new Set(sink.hungKeys);
   assert.equal(hung.size, settings.hung, 'the sink hung for the planned events');
-  const missing = await waitForNotifications(sink, onTopic, 60_000 + settings.hung * budgetMs, hung);
-  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      30_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters, expectedDeadLetters: hung });
+  const { onTopic, deadLetters, result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 60_000 + settings.hung * budgetMs,
+    expectedDeadLetters: hung,
+  });
 
   // Latency from the 201 to the first delivery, per partition.
   const latency = new Map<number, number[]>();

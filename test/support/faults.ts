@@ -3,9 +3,11 @@
  * `npm run test:faults`), isolated topics per scenario, restartable services, reading topics and consumer
  * lag from outside, the delivery check every scenario ends with, and the result row it prints.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { Admin, Consumer, type Message, MessagesStreamModes, stringDeserializer } from '@platformatic/kafka';
+import { infra } from './infra.ts';
 import type { OrderLoad } from './load.ts';
 import { type RunningService, type ServiceName, startService } from './services.ts';
 import type { WebhookSink } from './webhook-sink.ts';
@@ -63,6 +65,20 @@ export function scenarioTopics(tag: string): ScenarioTopics {
       NOTIFICATION_CONSUMER_GROUP: topics.group,
       NOTIFICATION_DLQ_CONSUMER_GROUP: topics.dlqGroup,
     },
+  };
+}
+
+/** What every service of a scenario is started with: the Kafka and Redis of the suite (or `kafkaBootstrap`), the scenario's topics. */
+export function scenarioEnv(
+  topics: ScenarioTopics,
+  kafkaBootstrap = infra().kafkaBootstrap,
+): Record<string, string> {
+  const { redisHost, redisPort } = infra();
+  return {
+    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
+    REDIS_HOST: redisHost,
+    REDIS_PORT: String(redisPort),
+    ...topics.env,
   };
 }
 
@@ -459,6 +475,50 @@ export function waitForNotifications(
     [...onTopic.keys()].filter((id) => !except.has(id)),
     timeoutMs,
   );
+}
+
+/**
+ * The end of every scenario: reads the topic back, waits until each of its events reached the sink (or
+ * was expected to be dead-lettered), until the group committed everything (so no late redelivery can
+ * follow), reads the dead letters and compares it all (`checkDeliveries`). Fails the test when an event
+ * was never notified or the group does not catch up.
+ */
+export async function drainedDeliveries(options: {
+  bootstrap: string[];
+  topics: ScenarioTopics;
+  sink: WebhookSink;
+  load: OrderLoad;
+  notifyTimeoutMs?: number;
+  lagTimeoutMs?: number;
+  expectedDeadLetters?: ReadonlySet<string>;
+  readTimeoutMs?: number;
+}): Promise<{ onTopic: Map<string, TopicEvent>; deadLetters: DeadLetter[]; result: DeliveryResult }> {
+  const { bootstrap, topics, sink, load } = options;
+  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated, options.readTimeoutMs);
+  const missing = await waitForNotifications(
+    sink,
+    onTopic,
+    options.notifyTimeoutMs ?? 60_000,
+    options.expectedDeadLetters,
+  );
+  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
+  assert.ok(
+    await eventually(
+      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
+      options.lagTimeoutMs ?? 30_000,
+      500,
+    ),
+    'the group committed everything',
+  );
+  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
+  const result = checkDeliveries({
+    load,
+    sink,
+    onTopic,
+    deadLetters,
+    ...(options.expectedDeadLetters ? { expectedDeadLetters: options.expectedDeadLetters } : {}),
+  });
+  return { onTopic, deadLetters, result };
 }
 
 /** Polls `probe` until it resolves true; false when `timeoutMs` passes first. */

@@ -1,5 +1,6 @@
 /**
- * Soak (full profile only): a steady stream for 30 minutes (FAULTS_SOAK_MINUTES to change it). The heap
+ * Soak (`npm run test:soak`, part of `npm run test:faults`; not in `npm test`): a steady stream for 30
+ * minutes (FAULTS_SOAK_MINUTES to change it). The heap
  * and RSS of notification-service, read from its /actuator/prometheus process metrics, stay flat after
  * the warm-up, the consumer group's lag stays bounded, and every order is notified once.
  *
@@ -11,28 +12,23 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  checkDeliveries,
   delay,
-  eventually,
-  faultsProfile,
+  drainedDeliveries,
   groupLag,
   notificationEnv,
   prometheusValues,
-  readDeadLetters,
-  readOrderEvents,
   reportRow,
   rowFrom,
   type ScenarioTopics,
   sample,
+  scenarioEnv,
   scenarioTopics,
-  waitForNotifications,
 } from '../support/faults.ts';
 import { infra } from '../support/infra.ts';
 import { OrderLoad } from '../support/load.ts';
 import { type RunningService, startService } from '../support/services.ts';
 import { WebhookSink } from '../support/webhook-sink.ts';
 
-const full = faultsProfile() === 'full';
 const minutes = Number(process.env.FAULTS_SOAK_MINUTES ?? '30');
 const durationMs = minutes * 60_000;
 const rate = 50;
@@ -50,18 +46,11 @@ let order: RunningService;
 let notification: RunningService;
 
 before(async () => {
-  if (!full) return;
-  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const { kafkaBootstrap } = infra();
   bootstrap = kafkaBootstrap.split(',');
   sink = await WebhookSink.start({ keepBodies: false });
   topics = scenarioTopics('soak');
-  const base = {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
-    REDIS_HOST: redisHost,
-    REDIS_PORT: String(redisPort),
-    LOG_LEVEL: 'info',
-    ...topics.env,
-  };
+  const base = { ...scenarioEnv(topics), LOG_LEVEL: 'info' };
   [order, notification] = await Promise.all([
     startService('order-service', base),
     startService('notification-service', {
@@ -84,7 +73,6 @@ const median = (values: number[]) => {
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 test(`soak: ${minutes} min at ${rate}/s, heap and RSS flat, lag bounded`, {
-  skip: !full && 'full profile only (npm run test:faults)',
   timeout: durationMs + 10 * 60_000,
 }, async () => {
   const started = Date.now();
@@ -115,19 +103,15 @@ test(`soak: ${minutes} min at ${rate}/s, heap and RSS flat, lag bounded`, {
     await Promise.race([delay(sampleEveryMs), load.finished()]);
   }
 
-  const onTopic = await readOrderEvents(bootstrap, topics.orderCreated, 300_000);
-  const missing = await waitForNotifications(sink, onTopic, 120_000);
-  assert.equal(missing.size, 0, `notified: ${sample(missing)} missing`);
-  assert.ok(
-    await eventually(
-      async () => (await groupLag(bootstrap, topics.group, [topics.orderCreated])) === 0n,
-      60_000,
-      500,
-    ),
-    'the group committed everything',
-  );
-  const deadLetters = await readDeadLetters(bootstrap, topics.dlqOf(topics.orderCreated));
-  const result = checkDeliveries({ load, sink, onTopic, deadLetters });
+  const { result } = await drainedDeliveries({
+    bootstrap,
+    topics,
+    sink,
+    load,
+    notifyTimeoutMs: 120_000,
+    lagTimeoutMs: 60_000,
+    readTimeoutMs: 300_000,
+  });
 
   // After the warm-up (the first third: buffers, JIT, V8's new space and allocator arenas settle), the
   // first and the last quarter of the samples are compared: lowest heap readings, median RSS.
