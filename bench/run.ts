@@ -14,6 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventTypes } from '@commerce/contracts';
+import { buildServices } from '../tools/build/services.ts';
 import { type BenchReport, type Context, type Settings, settingsFor } from './lib/context.ts';
 import { createTopic, warmGroupCoordinator } from './lib/kafka.ts';
 import { chartSvg, markdownReport, summaryTable } from './lib/report.ts';
@@ -117,6 +118,9 @@ async function main(): Promise<void> {
     servicesRoot.path = resolve(values['services-root']);
     log(`services started from ${servicesRoot.path}`);
   }
+  // The services run as `npm start` runs them: bundles built from the sources of this run.
+  const built = await buildServices({ root: servicesRoot.path });
+  log(`services built in ${built.ms} ms`);
   if (values['node-arg']) {
     serviceNodeArgs.push(...values['node-arg']);
     log(`services started with node ${values['node-arg'].join(' ')}`);

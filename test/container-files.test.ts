@@ -1,17 +1,24 @@
 /**
  * The container files cannot be run here (no Docker engine, no compose client), so they are checked as
- * files: one Dockerfile building any service by build argument, production dependencies only, a non-root
- * user and a health check; the compose file parsed as YAML (strict: a syntax error or a duplicated key
+ * files: one Dockerfile building any service by build argument, only the service's bundle in the final
+ * image (and that bundle is run alone, from a folder without node_modules, as the image runs it), a
+ * non-root user and a health check; the compose file parsed as YAML (strict: a syntax error or a duplicated key
  * fails) and checked against the part of the Compose specification it uses (known keys only, value
  * shapes), then for what it must contain: KRaft Kafka with internal and host listeners, Redis, the three
  * services with their ports, environment, log mounts and health-gated start order.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { repoRoot } from './support/services.ts';
+import { bundlePath, SERVICE_NAMES } from '../tools/build/services.ts';
+import { getFreePorts } from '../tools/ports.ts';
+import { type ManagedProcess, spawnManaged } from '../tools/proc.ts';
+import { SERVICE_NODE_FLAGS } from '../tools/service-node-flags.ts';
+import { infra } from './support/infra.ts';
+import { postJson, repoRoot, waitHealthy } from './support/services.ts';
 
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
@@ -91,16 +98,69 @@ test('compose: valid YAML in the shape of the Compose specification', () => {
   }
 });
 
-test('Dockerfile: multi-stage, service chosen by build arg, production deps only, non-root, health check', () => {
-  assert.equal(dockerfile.match(/^FROM /gm)?.length, 2, 'two stages');
-  assert.match(dockerfile, /^ARG SERVICE=order-service$/m);
-  assert.match(dockerfile, /npm ci --omit=dev --workspace "services\/\$\{SERVICE\}"/);
-  assert.doesNotMatch(dockerfile, /npm (ci|install)(?![^\n]*--omit=dev)/, 'no install with dev dependencies');
-  assert.match(dockerfile, /^USER node$/m, 'runs as the non-root node user');
-  assert.match(dockerfile, /^HEALTHCHECK [\s\S]*\/actuator\/health/m);
-  assert.match(dockerfile, /services\/\$\{SERVICE\}\/src\/main\.ts/);
+test('Dockerfile: multi-stage, service chosen by build arg, only its bundle in the final image, non-root, health check', () => {
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  assert.equal(stages.length, 2, 'two stages');
+  const [build, final] = stages as [string, string];
+  assert.match(build, /^\$\{NODE_IMAGE\} AS build$/m);
+  assert.match(build, /^ARG SERVICE=order-service$/m);
+  assert.match(build, /^RUN npm ci /m, 'the build stage installs the workspace from the lockfile');
+  assert.match(
+    build,
+    /^RUN node tools\/build\/services\.ts "\$\{SERVICE\}"$/m,
+    'and bundles the chosen service',
+  );
+  // The final image: Node and the bundle (the service's code and its production dependencies), nothing else.
+  assert.doesNotMatch(final, /\bnpm\b|node_modules/, 'no dependency tree in the final image');
+  const copies = final.split('\n').filter((line) => line.startsWith('COPY '));
+  assert.deepEqual(copies, [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, not a template
+    'COPY --from=build /app/dist/${SERVICE}.mjs /app/dist/${SERVICE}.mjs.map ./dist/',
+  ]);
+  assert.match(final, /^USER node$/m, 'runs as the non-root node user');
+  assert.match(final, /^HEALTHCHECK [\s\S]*\/actuator\/health/m);
   const dockerignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8');
   assert.match(dockerignore, /^node_modules$/m);
+  assert.match(dockerignore, /^dist$/m, 'bundles are built inside the image, never copied from the host');
+});
+
+test('the final image holds all a service needs: each bundle alone, in a folder without node_modules, serves', async () => {
+  const { kafkaBootstrap, redisHost, redisPort } = infra();
+  const image = mkdtempSync(join(tmpdir(), 'image-'));
+  mkdirSync(join(image, 'dist'));
+  for (const name of SERVICE_NAMES) copyFileSync(bundlePath(name), join(image, 'dist', `${name}.mjs`));
+  const started: ManagedProcess[] = [];
+  try {
+    const ports = await getFreePorts(SERVICE_NAMES.length);
+    for (const [index, name] of SERVICE_NAMES.entries()) {
+      const port = ports[index]!;
+      const child = await spawnManaged(process.execPath, [...SERVICE_NODE_FLAGS, `dist/${name}.mjs`], {
+        name: `${name}-image`,
+        cwd: image,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SERVER_PORT: String(port),
+          LOG_DIR: join(image, 'logs'),
+          KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
+          REDIS_HOST: redisHost,
+          REDIS_PORT: String(redisPort),
+        },
+        stdoutFile: join(image, `${name}.stdout`),
+        stderrFile: join(image, `${name}.stderr`),
+      });
+      started.push(child);
+      await waitHealthy({ name, url: `http://127.0.0.1:${port}`, process: child, logDir: image });
+    }
+    const order = await postJson(`http://127.0.0.1:${ports[0]}/api/orders`, {
+      customerId: 'image-1',
+      customerEmail: 'image@example.com',
+      totalAmount: 100,
+      currency: 'KRW',
+    });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+  } finally {
+    await Promise.all(started.map((child) => child.stop({ signal: 'SIGTERM', timeoutMs: 20_000 })));
+  }
 });
 
 test('compose: KRaft Kafka without ZooKeeper, internal and host listeners, health checks', () => {

@@ -2,7 +2,7 @@
  * The benchmark's local stack, built from the same parts as `npm start` (tools/stack/start.ts): one Kafka
  * broker from `tools/kafka/cluster.ts` and one Redis from `tools/redis/server.ts` with the same settings,
  * on free ports and in the benchmark's own data folder, and the services started the same way
- * (`node services/<name>/src/main.ts` with KAFKA_BOOTSTRAP_SERVERS, REDIS_HOST/PORT and SERVER_PORT).
+ * (`node <flags> dist/<name>.mjs`, the bundle, with KAFKA_BOOTSTRAP_SERVERS, REDIS_HOST/PORT and SERVER_PORT).
  * tools/stack/start.ts is a whole-stack command, not a library; the benchmark needs each service's pid
  * (for /proc sampling), its own start-up time, and restarts with other settings (a webhook, a consumer
  * group), so it starts them itself. Differences: service output goes to files (not the terminal), and
@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bundlePath } from '../../tools/build/services.ts';
 import { type KafkaCluster, startKafka } from '../../tools/kafka/cluster.ts';
 import { getFreePort } from '../../tools/ports.ts';
 import { type ManagedProcess, spawnManaged } from '../../tools/proc.ts';
@@ -91,12 +92,7 @@ export async function startService(
   const spawnedAt = performance.now();
   const proc = await spawnManaged(
     process.execPath,
-    [
-      ...serviceNodeArgs,
-      ...profileName,
-      ...(opts.nodeArgs ?? []),
-      join(servicesRoot.path, 'services', name, 'src', 'main.ts'),
-    ],
+    [...serviceNodeArgs, ...profileName, ...(opts.nodeArgs ?? []), bundlePath(name, servicesRoot.path)],
     {
       name,
       cwd: servicesRoot.path,

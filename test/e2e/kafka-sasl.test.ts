@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { bundlePath } from '../../tools/build/services.ts';
 import { type KafkaCluster, startKafka } from '../../tools/kafka/cluster.ts';
 import { getFreePorts } from '../../tools/ports.ts';
 import { readUntil } from '../support/kafka-client.ts';
@@ -73,7 +74,7 @@ test('SASL/PLAIN credentials from the environment: events are published', async 
 test('a wrong password is reported in the log, and the password is not', async () => {
   const { spawnManaged } = await import('../../tools/proc.ts');
   const logDir = mkdtempSync(join(tmpdir(), 'sasl-wrong-'));
-  const child = await spawnManaged(process.execPath, ['services/order-service/src/main.ts'], {
+  const child = await spawnManaged(process.execPath, [bundlePath('order-service')], {
     name: 'order-service-wrong-password',
     cwd: repoRoot,
     env: {

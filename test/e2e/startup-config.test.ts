@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { bundlePath, type ServiceName } from '../../tools/build/services.ts';
 import { repoRoot } from '../support/services.ts';
 
-function run(service: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(repoRoot, 'services', service, 'src', 'main.ts')], {
+function run(service: ServiceName, env: Record<string, string>) {
+  return spawnSync(process.execPath, [bundlePath(service)], {
     cwd: repoRoot,
     env: { ...process.env, LOG_DIR: join(repoRoot, '.cache', 'config-test-logs'), ...env },
     encoding: 'utf8',
@@ -34,7 +35,7 @@ test('notification-service refuses bad values, naming every variable', () => {
 });
 
 test('order-service and product-service refuse bad values too', () => {
-  for (const service of ['order-service', 'product-service']) {
+  for (const service of ['order-service', 'product-service'] as const) {
     const result = run(service, { SERVER_PORT: '70000', KAFKA_PUBLISH_TIMEOUT_MS: 'soon' });
     assert.equal(result.status, 1, service);
     assert.match(result.stderr, /SERVER_PORT/);

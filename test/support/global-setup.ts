@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildServices } from '../../tools/build/services.ts';
 import { type KafkaCluster, startKafka } from '../../tools/kafka/cluster.ts';
 import { removeOnExit } from '../../tools/proc.ts';
 import { type RedisServer, startRedis } from '../../tools/redis/server.ts';
@@ -28,9 +29,13 @@ export async function globalSetup(): Promise<void> {
   workDir = mkdtempSync(join(tmpdir(), 'kafka-commerce-e2e-'));
   if (!keep) removeOnExit(workDir);
   try {
+    // The services run as `npm start` runs them: from their bundles, built here from the sources (while
+    // the broker starts).
+    const built = buildServices().then(({ ms }) => log(`services built in ${ms} ms`));
     [kafka, redis] = await Promise.all([
       startKafka({ nodes: 1, dataDir: join(workDir, 'kafka'), onProgress: log }),
       startRedis({ dataDir: join(workDir, 'redis') }),
+      built,
     ]);
   } catch (error) {
     await globalTeardown();

@@ -1,13 +1,15 @@
 /**
  * Starts the real services as separate processes for end-to-end tests, exactly as a user would run them
- * (`node services/<name>/src/main.ts` with environment variables), each on a free port with its own log
+ * (`node <flags> dist/<name>.mjs`, the bundle the global setup built, with environment variables), each on a free port with its own log
  * folder, and reads back their structured log lines.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundlePath } from '../../tools/build/services.ts';
 import { getFreePort } from '../../tools/ports.ts';
 import { type ManagedProcess, spawnManaged } from '../../tools/proc.ts';
+import { SERVICE_NODE_FLAGS } from '../../tools/service-node-flags.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -36,17 +38,13 @@ export async function startService(
 ): Promise<RunningService> {
   const port = opts.port ?? (await getFreePort());
   const logDir = opts.logDir ?? mkdtempSync(join(tmpdir(), `${name}-logs-`));
-  const process_ = await spawnManaged(
-    process.execPath,
-    [join(repoRoot, 'services', name, 'src', 'main.ts')],
-    {
-      name,
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'debug', ...env, SERVER_PORT: String(port), LOG_DIR: logDir },
-      stdoutFile: join(logDir, `${name}.stdout`),
-      stderrFile: join(logDir, `${name}.stderr`),
-    },
-  );
+  const process_ = await spawnManaged(process.execPath, [...SERVICE_NODE_FLAGS, bundlePath(name)], {
+    name,
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'debug', ...env, SERVER_PORT: String(port), LOG_DIR: logDir },
+    stdoutFile: join(logDir, `${name}.stdout`),
+    stderrFile: join(logDir, `${name}.stderr`),
+  });
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(logDir, name, 'application.log');
   const logLines = () => {

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildServices, bundlePath } from '../build/services.ts';
 import { type KafkaCluster, startKafka } from '../kafka/cluster.ts';
 import { REPO_ROOT } from '../kafka/provision.ts';
 import { canConnect, isPortFree } from '../ports.ts';
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
     if (install.status !== 0)
       throw new Error('npm install failed; run it yourself to see why, then npm start');
   }
+  say('building the services (dist/<service>.mjs) ...');
+  const built = await buildServices();
+  say(`  built in ${(built.ms / 1000).toFixed(1)} s`);
   for (const service of services) {
     if (!(await isPortFree(service.port))) {
       throw new Error(
@@ -158,17 +162,13 @@ async function redisServer(): Promise<{ host: string; port: number }> {
 }
 
 function startService(service: (typeof services)[number], env: Record<string, string>): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [...SERVICE_NODE_FLAGS, join('services', service.name, 'src', 'main.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Own process group: a terminal's Ctrl-C reaches only this runner, which then stops each service once.
-      detached: true,
-    },
-  );
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, bundlePath(service.name)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C reaches only this runner, which then stops each service once.
+    detached: true,
+  });
   const prefix = process.stdout.isTTY
     ? `\u001b[${service.color}m${service.name.padEnd(21)}\u001b[0m| `
     : `${service.name.padEnd(21)}| `;
