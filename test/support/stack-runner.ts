@@ -47,9 +47,11 @@ export function launchStack(options: {
   env?: Record<string, string>;
   /** Own process group, as a terminal runs it (so a Ctrl-C can reach npm and the runner together). */
   detached?: boolean;
+  /** The data folder of an earlier run (a restart); a fresh one by default. */
+  stackDir?: string;
 }): RunningStack {
   const { ports } = options;
-  const stackDir = mkdtempSync(join(tmpdir(), 'stack-'));
+  const stackDir = options.stackDir ?? mkdtempSync(join(tmpdir(), 'stack-'));
   const [file, args] =
     options.command === 'npm start' ? ['npm', ['start']] : [process.execPath, ['tools/stack/start.ts']];
   const child = spawn(file, args, {

@@ -144,6 +144,49 @@ describe('IdempotencyGate', () => {
     await server.start();
     assert.equal(await guarded, 'SENT');
   });
+
+  test('stopping ends the wait for another attempt’s lease and keeps the send from starting', async () => {
+    const eventId = id();
+    await redis.set(processedKeyPrefix + eventId, 'lease:other-instance:1', 'PX', 60_000);
+    const stopping = new AbortController();
+    let sends = 0;
+    const guarded = gate().guard(eventId, stopping.signal, async () => void sends++);
+    stopping.abort();
+    await assert.rejects(guarded, { name: 'HandlingAbortedError' });
+    assert.equal(sends, 0);
+    assert.equal(
+      await redis.get(processedKeyPrefix + eventId),
+      'lease:other-instance:1',
+      'not its lease to touch',
+    );
+  });
+
+  test('stopping before the send gives the lease back; stopping during it lets the send finish and marks it done', async () => {
+    const before = id();
+    const stopped = new AbortController();
+    stopped.abort();
+    await assert.rejects(
+      gate().guard(before, stopped.signal, async () => assert.fail('no send after the stop')),
+      { name: 'HandlingAbortedError' },
+    );
+    assert.equal(
+      await redis.get(processedKeyPrefix + before),
+      null,
+      'the lease is released for the next owner',
+    );
+
+    const during = id();
+    const stopping = new AbortController();
+    let sendSignal: AbortSignal | undefined;
+    const result = await gate({ sendTimeoutMs: 5000 }).guard(during, stopping.signal, async (attempt) => {
+      sendSignal = attempt;
+      stopping.abort();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    assert.equal(result, 'SENT');
+    assert.equal(sendSignal?.aborted, false, 'the send was not cut by the stop');
+    assert.equal(await redis.get(processedKeyPrefix + during), '1');
+  });
 });
 
 describe('IdempotencyGate with write-behind done marks', () => {

@@ -89,6 +89,9 @@ for _, key in ipairs(KEYS) do
 end
 return #KEYS`;
 
+/** The signal of a send: only its own bound ends it (see `guard`). */
+const neverAborted = new AbortController().signal;
+
 const abandonScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -159,7 +162,9 @@ export class IdempotencyGate {
    * Runs `send` unless the event was already handled. A failed send releases the lease (so a retry can
    * run) and rethrows; a send that outlives `sendTimeoutMs` fails with HandlerTimeoutError (its signal is
    * aborted). Redis outages and other attempts' leases are waited out, never turned into a failure of
-   * the record.
+   * the record. `signal` ends the waiting (HandlingAbortedError) and keeps a send from starting, but a
+   * send under way is not cut by it: it runs to its end or its own bound, so that its outcome is known
+   * and, when it worked, its done mark is written.
    */
   async guard(
     eventId: string,
@@ -187,11 +192,16 @@ export class IdempotencyGate {
       await sleep(this.#options.busyPollMs, signal); // another attempt holds a live lease
       state = undefined;
     }
+    if (signal.aborted) {
+      // Stopping before the send began: give the lease back at once (one try) for the next owner.
+      await this.#redis.gateAbandon(key, token).catch(() => 0);
+      throw new HandlingAbortedError('stopped before the send');
+    }
     const timeoutMs = this.#options.sendTimeoutMs;
     try {
       await (timeoutMs === undefined
-        ? send(signal)
-        : withinTimeout(timeoutMs, signal, send, 'notification send'));
+        ? send(neverAborted)
+        : withinTimeout(timeoutMs, neverAborted, send, 'notification send'));
     } catch (error) {
       await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
       throw error;

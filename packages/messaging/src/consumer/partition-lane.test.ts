@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LOOKAHEAD, PartitionLane } from './partition-lane.ts';
+import { sleep } from './errors.ts';
+import { FINAL_COMMIT_WAIT_MS, LOOKAHEAD, PartitionLane } from './partition-lane.ts';
 import type { ConsumedRecord, Outcome } from './types.ts';
 
 function record(offset: number, partition = 0): ConsumedRecord {
@@ -331,5 +332,104 @@ describe('PartitionLane', () => {
     while (lane.busy) await tick();
     await lane.stop(2000);
     assert.deepEqual(committed, [7n]);
+  });
+
+  test('stop() ends a wait at once (a retry back-off): the record stays uncommitted for the next owner', {
+    timeout: 10_000,
+  }, async () => {
+    const committed: bigint[] = [];
+    let sawAbort = false;
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async (r, signal) => {
+          if (r.offset === 1n) return sent;
+          // The second record fails and waits for its next attempt: a back-off far longer than the test.
+          await sleep(600_000, signal).catch((error: unknown) => {
+            sawAbort = signal.aborted;
+            throw error;
+          });
+          return sent;
+        },
+        commit: async (r) => {
+          committed.push(r.offset);
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(1));
+    lane.offer(record(2));
+    await tick();
+    await lane.stop(600_000);
+    assert.ok(sawAbort, 'the waiting handler saw its signal aborted by stop()');
+    assert.deepEqual(committed, [1n], 'the handled record is committed, the waiting one is not');
+  });
+
+  test('a send under way when stop() is called finishes and is committed', { timeout: 10_000 }, async () => {
+    const committed: bigint[] = [];
+    const sending = deferred();
+    let signalDuringSend: AbortSignal | undefined;
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async (_r, signal) => {
+          signalDuringSend = signal;
+          await sending.promise; // the send itself ignores the stop (the gate shields it)
+          return sent;
+        },
+        commit: async (r) => {
+          committed.push(r.offset);
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(5));
+    lane.offer(record(6));
+    await tick();
+    const stopped = lane.stop(600_000);
+    await tick();
+    assert.equal(signalDuringSend?.aborted, true, 'waiting is over for the handler');
+    sending.resolve();
+    await stopped;
+    assert.deepEqual(
+      committed,
+      [5n],
+      'the finished send is committed; the queued record is left for the next owner',
+    );
+  });
+
+  test('stop() waits for a hanging final commit only FINAL_COMMIT_WAIT_MS', {
+    timeout: FINAL_COMMIT_WAIT_MS + 5000,
+  }, async () => {
+    let commitSignal: AbortSignal | undefined;
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async () => sent,
+        commit: (_r, signal) => {
+          commitSignal = signal;
+          return new Promise<boolean>(() => {}); // a commit that never answers (seen during rebalances)
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    lane.offer(record(1));
+    while (lane.busy) await tick();
+    await lane.stop(600_000);
+    assert.equal(commitSignal?.aborted, true, 'the commit was told to give up');
   });
 });

@@ -67,6 +67,11 @@ type LaneState = 'flowing' | 'full' | 'rewinding';
  * event loop turn once.
  */
 const YIELD_AFTER_MS = 2;
+/**
+ * How long a stopping lane waits for its final commit. Not longer: a commit can hang while the group
+ * rebalances, and an uncommitted handled record costs little (its next owner finds it done).
+ */
+export const FINAL_COMMIT_WAIT_MS = 3000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PartitionLane {
@@ -74,7 +79,10 @@ export class PartitionLane {
   readonly partition: number;
   readonly #limits: LaneLimits;
   readonly #hooks: LaneHooks;
+  /** The handler's signal: aborted when the lane stops, so that nothing waits any more. */
   readonly #abort = new AbortController();
+  /** The commits' signal: aborted once the final commit at stop had its moment. */
+  readonly #commitAbort = new AbortController();
   #queue: ConsumedRecord[] = [];
   #head = 0;
   #queuedBytes = 0;
@@ -131,7 +139,7 @@ export class PartitionLane {
 
   /** Takes a fetched record; returns false when it was dropped (duplicate, or no room). */
   offer(record: ConsumedRecord): boolean {
-    if (this.#abort.signal.aborted) return false;
+    if (this.#stopping) return false;
     const expected = this.#expected;
     if (expected !== undefined && record.offset < expected) return false; // re-fetched after a rebalance
     if (this.#state === 'full') return false;
@@ -165,8 +173,11 @@ export class PartitionLane {
   }
 
   /**
-   * Stops the lane: the record being handled may finish (its handler sees the abort signal), queued
-   * records are dropped uncommitted, so the partition's next owner gets them again.
+   * Stops the lane. The handler's signal aborts at once: nothing waits any more (a retry's back-off,
+   * another attempt's lease, an outage), while a send already under way finishes within its own bound so
+   * that its outcome is known; `graceMs` caps that wait. Then what was handled is committed, one try of
+   * at most `FINAL_COMMIT_WAIT_MS`. Queued records are dropped uncommitted: the partition's next owner gets
+   * them again (and finds the handled ones done).
    */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
@@ -175,13 +186,22 @@ export class PartitionLane {
     this.#prepared = Math.min(this.#prepared, keep);
     this.#queue = this.#queue.slice(0, keep);
     this.#release();
-    const graceEnds = setTimeout(() => this.#abort.abort(), graceMs);
-    await this.#running;
-    // What was handled is committed (one try, within what is left of the grace period).
-    this.#flushCommit();
-    await Promise.race([this.#lastCommit.catch(() => undefined), whenAborted(this.#abort.signal)]);
-    clearTimeout(graceEnds);
     this.#abort.abort();
+    if (this.#running) {
+      let graceEnds: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#running,
+        new Promise<void>((resolve) => {
+          graceEnds = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(graceEnds);
+    }
+    const commitEnds = setTimeout(() => this.#commitAbort.abort(), Math.min(graceMs, FINAL_COMMIT_WAIT_MS));
+    this.#flushCommit();
+    await Promise.race([this.#lastCommit.catch(() => undefined), whenAborted(this.#commitAbort.signal)]);
+    clearTimeout(commitEnds);
+    this.#commitAbort.abort();
   }
 
   async #drain(): Promise<void> {
@@ -264,10 +284,10 @@ export class PartitionLane {
   async #commit(record: ConsumedRecord): Promise<void> {
     if (this.#newestCommitOffset !== record.offset) return; // a later commit covers it
     let delay = 500;
-    while (!(await this.#hooks.commit(record, this.#abort.signal))) {
+    while (!(await this.#hooks.commit(record, this.#commitAbort.signal))) {
       if (this.#stopping) return;
       try {
-        await sleep(delay, this.#abort.signal);
+        await sleep(delay, this.#commitAbort.signal);
       } catch {
         return;
       }
