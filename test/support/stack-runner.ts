@@ -21,6 +21,8 @@ export interface RunningStack {
   child: ChildProcess;
   ports: StackPorts;
   stackDir: string;
+  /** LOG_DIR of the services. */
+  logDir: string;
   /** Everything printed so far (stdout and stderr). */
   output(): string;
   /** Resolves with the exit code (or the signal's name). */
@@ -52,6 +54,7 @@ export function launchStack(options: {
 }): RunningStack {
   const { ports } = options;
   const stackDir = options.stackDir ?? mkdtempSync(join(tmpdir(), 'stack-'));
+  const logDir = mkdtempSync(join(tmpdir(), 'stack-logs-'));
   const [file, args] =
     options.command === 'npm start' ? ['npm', ['start']] : [process.execPath, ['tools/stack/start.ts']];
   const child = spawn(file, args, {
@@ -66,7 +69,7 @@ export function launchStack(options: {
       ORDER_SERVICE_PORT: String(ports.order),
       NOTIFICATION_SERVICE_PORT: String(ports.notification),
       PRODUCT_SERVICE_PORT: String(ports.product),
-      LOG_DIR: mkdtempSync(join(tmpdir(), 'stack-logs-')),
+      LOG_DIR: logDir,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,6 +89,7 @@ export function launchStack(options: {
     child,
     ports,
     stackDir,
+    logDir,
     output: () => output,
     exited,
     async ready(timeoutMs = 120_000) {
