@@ -1,6 +1,7 @@
 /**
- * With the broker stopped, POST /api/orders answers SPEC's 503 within the configured bound (never a
- * hanging request, never a 201), and the service recovers without a restart when the broker is back.
+ * With the broker stopped, POST /api/orders answers SPEC's 503 within the documented bound (never a
+ * hanging request, never a 201), saying whether the event may still have been stored, and the service
+ * recovers without a restart when the broker is back.
  * Runs on a broker of its own, so stopping it disturbs no other test.
  */
 import assert from 'node:assert/strict';
@@ -40,7 +41,10 @@ test('503 within the bound while Kafka is down, 201 again once it is back', asyn
     assert.equal(response.body.error, 'Event publish failed');
     assert.equal(response.body.status, 503);
     assert.ok(typeof response.body.message === 'string' && response.body.timestamp);
-    assert.ok(elapsed < 2000 + 1500, `answered within the bound, took ${elapsed} ms`);
+    // Either the record never left (answered at the publish timeout) or a produce request carrying it got
+    // no answer (answered at the batch deadline, publish timeout + 2 s, and said to be in doubt).
+    assert.match(response.body.message, /it was not published|it may still have been stored/);
+    assert.ok(elapsed < 2000 + 2000 + 1500, `answered within the bound, took ${elapsed} ms`);
   }
   const health = await fetch(`${order.url}/actuator/health`);
   assert.equal(health.status, 503, 'health is DOWN while the broker is away');

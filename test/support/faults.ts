@@ -403,6 +403,8 @@ export interface DeliveryResult {
   onTopic: number;
   /** Events on the topic whose request did not get a 201 (in flight at a crash, 503, transport error). */
   onTopicWithout201: number;
+  /** Events on the topic whose request got a 503 saying it was not published (a broken promise). */
+  publishedAfterSaidNot: string[];
   notified: number;
   /** Acknowledged events missing from the topic, plus events of the topic neither notified nor dead-lettered. */
   lost: string[];
@@ -425,8 +427,11 @@ export function checkDeliveries(check: DeliveryCheck): DeliveryResult {
   const ackedNotOnTopic = [...check.load.acknowledged.keys()].filter((id) => !check.onTopic.has(id));
   const byCustomer = check.load.byCustomerId();
   let onTopicWithout201 = 0;
-  for (const event of check.onTopic.values()) {
-    if (byCustomer.get(event.customerId)?.result?.kind !== 'acknowledged') onTopicWithout201++;
+  const publishedAfterSaidNot: string[] = [];
+  for (const [eventId, event] of check.onTopic) {
+    const result = byCustomer.get(event.customerId)?.result;
+    if (result?.kind !== 'acknowledged') onTopicWithout201++;
+    if (result?.kind === 'unavailable' && !result.inDoubt) publishedAfterSaidNot.push(eventId);
   }
   const deadIds = new Map<string, number>();
   for (const dead of check.deadLetters) {
@@ -450,6 +455,7 @@ export function checkDeliveries(check: DeliveryCheck): DeliveryResult {
     acknowledged: check.load.acknowledged.size,
     onTopic: check.onTopic.size,
     onTopicWithout201,
+    publishedAfterSaidNot,
     notified,
     lost,
     ackedNotOnTopic,

@@ -27,7 +27,8 @@ export interface LoadOptions {
 
 export type RequestResult =
   | { kind: 'acknowledged'; status: number; eventId: string; orderId: string }
-  | { kind: 'unavailable'; status: 503 }
+  /** `inDoubt`: the service said the event may have been stored after all (its request went out unanswered). */
+  | { kind: 'unavailable'; status: 503; inDoubt: boolean }
   | { kind: 'other-status'; status: number; body: string }
   | { kind: 'error'; message: string };
 
@@ -44,6 +45,8 @@ export interface LoadSummary {
   started: number;
   acknowledged: number;
   unavailable: number;
+  /** 503 answers that said the event may have been stored after all. */
+  inDoubt: number;
   otherStatus: number;
   errors: number;
   /** Achieved start rate (requests per second over the time requests were being started). */
@@ -136,11 +139,14 @@ export class OrderLoad {
 
   summary(): LoadSummary {
     let unavailable = 0;
+    let inDoubt = 0;
     let otherStatus = 0;
     let errors = 0;
     for (const request of this.#requests) {
-      if (request.result?.kind === 'unavailable') unavailable++;
-      else if (request.result?.kind === 'other-status') otherStatus++;
+      if (request.result?.kind === 'unavailable') {
+        unavailable++;
+        if (request.result.inDoubt) inDoubt++;
+      } else if (request.result?.kind === 'other-status') otherStatus++;
       else if (request.result?.kind === 'error') errors++;
     }
     const startWindowMs = Math.max(1, this.#lastStartAt - this.#startedAt);
@@ -148,6 +154,7 @@ export class OrderLoad {
       started: this.#requests.length,
       acknowledged: this.#acknowledged.size,
       unavailable,
+      inDoubt,
       otherStatus,
       errors,
       achievedRate: Math.round((this.#requests.length * 1000) / startWindowMs),
@@ -203,7 +210,11 @@ async function post(url: string, agent: Agent, timeoutMs: number, body: unknown)
       }
       return { kind: 'acknowledged', status, eventId: parsed.eventId, orderId: parsed.orderId } as const;
     }
-    if (status === 503) return { kind: 'unavailable', status } as const;
+    if (status === 503) {
+      const message = (JSON.parse(text) as { message?: unknown }).message;
+      const inDoubt = typeof message === 'string' && message.includes('may still have been stored');
+      return { kind: 'unavailable', status, inDoubt } as const;
+    }
     return { kind: 'other-status', status, body: text.slice(0, 500) } as const;
   } catch (error) {
     return { kind: 'error', message: (error as Error).message } as const;

@@ -38,6 +38,11 @@ export interface StartKafkaOptions {
   extraProperties?: Record<string, string | number | boolean>;
   /** Extra JVM arguments (e.g. for profiling in benchmarks). */
   jvmArgs?: string[];
+  /**
+   * Extra `kafka-storage format` arguments, used when a node's storage is first formatted: e.g.
+   * `['--add-scram', 'SCRAM-SHA-256=[name=svc,password=secret]']` to create SCRAM users in KRaft mode.
+   */
+  formatArgs?: string[];
   /** Jars to use instead of ensureKafkaLibs()'s. */
   libsDir?: string;
 }
@@ -343,6 +348,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaCluster>
           '--config',
           propsFile,
           '--ignore-formatted',
+          ...(opts.formatArgs ?? []),
         ],
         { cwd: dir, timeoutMs: 120_000 },
       );

@@ -3,9 +3,16 @@
  * authenticate, how topics are created and named, and the Java type headers. Variable names follow the
  * original where it had one (`KAFKA_BOOTSTRAP_SERVERS`).
  */
-import { readFileSync } from 'node:fs';
 import { type EventTypeName, EventTypes } from '@commerce/contracts';
-import { type EnvSource, readBool, readEnum, readInt, readList, readString } from '@commerce/platform';
+import {
+  type EnvSource,
+  readBool,
+  readEnum,
+  readInt,
+  readList,
+  readString,
+  readTlsClient,
+} from '@commerce/platform';
 import type { KafkaConnection } from './kafka-client-options.ts';
 import type { TopicSettings } from './topic-admin.ts';
 
@@ -41,8 +48,7 @@ export function readKafkaConfig(env: EnvSource, serviceName: string): KafkaConfi
       `KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM=${mechanism}`,
     );
   }
-  const tlsEnabled = readBool(env, 'KAFKA_TLS_ENABLED', false);
-  const caFile = readString(env, 'KAFKA_TLS_CA_FILE', '');
+  const tls = readTlsClient(env, 'KAFKA');
   const minInsync = readInt(env, 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS', 0, { min: 0, max: 100 });
   const topics = {} as Record<EventTypeName, string>;
   const javaClassNames = {} as Record<EventTypeName, string>;
@@ -59,14 +65,7 @@ export function readKafkaConfig(env: EnvSource, serviceName: string): KafkaConfi
       bootstrapServers: readList(env, 'KAFKA_BOOTSTRAP_SERVERS', ['localhost:9092'], { minItems: 1 }),
       clientId: readString(env, 'KAFKA_CLIENT_ID', serviceName),
       ...(mechanism !== 'NONE' ? { sasl: { mechanism, username, password } } : {}),
-      ...(tlsEnabled
-        ? {
-            tls: {
-              rejectUnauthorized: readBool(env, 'KAFKA_TLS_REJECT_UNAUTHORIZED', true),
-              ...(caFile ? { ca: readCa(env, caFile) } : {}),
-            },
-          }
-        : {}),
+      ...(tls ? { tls } : {}),
     },
     topicSettings: {
       partitions: readInt(env, 'KAFKA_TOPIC_PARTITIONS', 3, { min: 1, max: 10_000 }),
@@ -78,13 +77,4 @@ export function readKafkaConfig(env: EnvSource, serviceName: string): KafkaConfi
     typeIdHeader: readBool(env, 'KAFKA_TYPE_ID_HEADER_ENABLED', true),
     javaClassNames,
   };
-}
-
-function readCa(env: EnvSource, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    env.problems.push(`KAFKA_TLS_CA_FILE cannot be read: ${(error as Error).message}`);
-    return '';
-  }
 }

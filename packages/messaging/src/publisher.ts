@@ -33,9 +33,42 @@ export interface PublisherOptions {
   deliveryTimeoutMs?: number;
 }
 
+/**
+ * Whether a record whose publish failed can be on the topic after all: `no` when it was never handed to
+ * the broker or the broker refused it before storing it; `unknown` when a produce request carrying it
+ * went out and no definite answer came back (a timeout, a connection lost mid-request, or the broker
+ * saying it stored the record but could not replicate it in time).
+ */
+export type PublishedState = 'no' | 'unknown';
+
 /** The broker did not acknowledge the record in time, or refused it. */
 export class PublishFailedError extends Error {
   override name = 'PublishFailedError';
+  readonly published: PublishedState;
+  constructor(message: string, published: PublishedState, options?: ErrorOptions) {
+    super(message, options);
+    this.published = published;
+  }
+}
+
+/** Broker answers that mean the records were appended, only not confirmed in time. */
+const STORED_BUT_UNCONFIRMED = new Set(['REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']);
+/** Socket errors of a connection that was never made: nothing was sent on it. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when a failed produce certainly stored nothing: every failure underneath it (the client retries,
+ * and aggregates the attempts' errors) is a connection that could not be made, or a broker error code
+ * given before the append.
+ */
+export function storedNothing(error: unknown): boolean {
+  const e = error as { errors?: unknown[]; cause?: unknown; code?: string; apiId?: string } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (Array.isArray(e.errors) && e.errors.length > 0) return e.errors.every(storedNothing);
+  if (e.code === 'PLT_KFK_PROTOCOL') return e.apiId !== undefined && !STORED_BUT_UNCONFIRMED.has(e.apiId);
+  if (e.code !== undefined && NEVER_CONNECTED.has(e.code)) return true;
+  if (e.code === 'PLT_KFK_NETWORK' && e.cause !== undefined) return storedNothing(e.cause);
+  return false;
 }
 
 interface Pending {
@@ -65,7 +98,7 @@ export class KafkaPublisher {
   constructor(connection: KafkaConnection, role: string, options: PublisherOptions = {}) {
     const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 4000;
     this.#maxBatch = options.maxBatchRecords ?? 500;
-    this.#batchDeadlineMs = deliveryTimeoutMs + 5000;
+    this.#batchDeadlineMs = deliveryTimeoutMs + 2000;
     this.#createProducer = () =>
       new Producer<Buffer, Buffer, Buffer, Buffer>({
         ...baseClientOptions(connection, role),
@@ -85,15 +118,23 @@ export class KafkaPublisher {
   }
 
   /**
-   * Like `send`, but gives up waiting after `timeoutMs`. A record still waiting for its turn then is
-   * withdrawn and never published (a caller answered with an error must not see its event stored later);
-   * one already handed to the producer may still be stored.
+   * Like `send`, with a bound on the wait for the record's turn. A record still queued after `timeoutMs`
+   * is withdrawn and never published (`published: 'no'`): a caller answered with an error must not see
+   * its event stored later. A record already on its way to the broker waits for the answer to its
+   * produce request instead (at most the batch deadline more): so a late acknowledgement is still a
+   * success, and a failure says whether the record may be stored (`published: 'unknown'`).
    */
   async sendWithin(record: OutgoingRecord, timeoutMs: number): Promise<RecordAck> {
     const { pending, promise } = this.#enqueue(record);
     const timer = setTimeout(() => {
-      if (pending.state === 'queued') pending.state = 'abandoned';
-      pending.reject(new PublishFailedError(`Kafka did not acknowledge the event within ${timeoutMs} ms`));
+      if (pending.state !== 'queued') return; // sent: its produce request's answer decides
+      pending.state = 'abandoned';
+      pending.reject(
+        new PublishFailedError(
+          `Kafka did not take the event within ${timeoutMs} ms; it was not published`,
+          'no',
+        ),
+      );
     }, timeoutMs);
     try {
       return await promise;
@@ -108,7 +149,7 @@ export class KafkaPublisher {
       pending = { record, resolve, reject, state: 'queued' };
     });
     if (this.#closed) {
-      pending!.reject(new PublishFailedError('publisher is closed'));
+      pending!.reject(new PublishFailedError('publisher is closed; the event was not published', 'no'));
       return { pending: pending!, promise };
     }
     this.#queue.push(pending!);
@@ -148,11 +189,8 @@ export class KafkaPublisher {
     const deadline = setTimeout(() => {
       if (settled) return;
       settled = true;
-      const hung = new PublishFailedError(
-        `the produce request did not complete within ${this.#batchDeadlineMs} ms`,
-      );
-      this.#lastError = hung;
-      for (const pending of batch) pending.reject(hung);
+      this.#lastError = new Error(`the produce request did not complete within ${this.#batchDeadlineMs} ms`);
+      for (const pending of batch) pending.reject(failureOf(pending, this.#lastError));
       const stuck = this.#producer;
       this.#producer = this.#createProducer();
       void stuck.close(true).catch(() => undefined);
@@ -175,8 +213,7 @@ export class KafkaPublisher {
         settled = true;
         clearTimeout(deadline);
         this.#lastError = error;
-        const failure = new PublishFailedError(`Kafka refused the event: ${error.message}`, { cause: error });
-        for (const pending of batch) pending.reject(failure);
+        for (const pending of batch) pending.reject(failureOf(pending, error));
         this.#next();
       },
     );
@@ -230,6 +267,20 @@ export class KafkaPublisher {
     this.#inFlight = false;
     if (this.#queue.length > 0) this.#flush();
   }
+}
+
+/** The error a caller gets when its record's batch failed: whether the record may be stored, and why. */
+function failureOf(pending: Pending, error: Error): PublishFailedError {
+  if (pending.state !== 'sent' || storedNothing(error)) {
+    return new PublishFailedError(`Kafka refused the event: ${error.message}; it was not published`, 'no', {
+      cause: error,
+    });
+  }
+  return new PublishFailedError(
+    `Kafka did not confirm the event (${error.message}); it may still have been stored`,
+    'unknown',
+    { cause: error },
+  );
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 import type { Logger } from 'pino';
 import { EventPublisher } from './event-publisher.ts';
 import { readKafkaConfig } from './kafka-config.ts';
-import { KafkaPublisher, type RecordAck } from './publisher.ts';
+import { KafkaPublisher, PublishFailedError, type RecordAck } from './publisher.ts';
 import { ensureTopics } from './topic-admin.ts';
 
 export interface PublishingServiceSpec {
@@ -64,7 +64,7 @@ export async function runPublishingService(spec: PublishingServiceSpec): Promise
   const registry = createMetrics(spec.serviceName);
   const published = new Counter({
     name: 'events_published_total',
-    help: 'Events acknowledged by the broker (acks=all), by topic and result',
+    help: 'Publishes by topic and result: acknowledged (acks=all), failed (not published), in_doubt (may be stored)',
     labelNames: ['topic', 'result'],
     registers: [registry],
   });
@@ -99,9 +99,14 @@ export async function runPublishingService(spec: PublishingServiceSpec): Promise
         );
         return ack;
       } catch (error) {
-        published.inc({ topic, result: 'failed' });
-        logger.error({ topic, eventId: event.eventId, err: error }, `${type} event publish failed`);
-        throw new PublishError((error as Error).message);
+        // `unknown`: the request went out and no definite answer came back; the client is told so, with
+        // the event's id to look for, instead of being told that nothing was published.
+        const inDoubt = error instanceof PublishFailedError && error.published === 'unknown';
+        published.inc({ topic, result: inDoubt ? 'in_doubt' : 'failed' });
+        logger.error({ topic, eventId: event.eventId, err: error, inDoubt }, `${type} event publish failed`);
+        throw new PublishError(
+          inDoubt ? `${(error as Error).message} (eventId ${event.eventId})` : (error as Error).message,
+        );
       }
     },
   });

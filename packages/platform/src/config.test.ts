@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   ConfigError,
@@ -13,6 +16,7 @@ import {
   readList,
   readPort,
   readString,
+  readTlsClient,
   readUrl,
 } from './config.ts';
 
@@ -194,5 +198,58 @@ describe('loadConfig', () => {
         ),
       TypeError,
     );
+  });
+});
+
+describe('readTlsClient', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-config-'));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nCA\n');
+  const cert = file('cert.pem', '-----BEGIN CERTIFICATE-----\nCLIENT\n');
+  const key = file('key.pem', '-----BEGIN PRIVATE KEY-----\nKEY\n');
+
+  it('is off unless enabled', () => {
+    const e = env({ REDIS_TLS_CA_FILE: ca });
+    assert.equal(readTlsClient(e, 'REDIS'), undefined);
+    assert.deepEqual(e.problems, []);
+  });
+
+  it('verifies the server by default and reads the PEM files it is given', () => {
+    const e = env({
+      REDIS_TLS_ENABLED: 'true',
+      REDIS_TLS_CA_FILE: ca,
+      REDIS_TLS_CERT_FILE: cert,
+      REDIS_TLS_KEY_FILE: key,
+      REDIS_TLS_SERVERNAME: 'redis.internal',
+    });
+    assert.deepEqual(readTlsClient(e, 'REDIS'), {
+      rejectUnauthorized: true,
+      ca: '-----BEGIN CERTIFICATE-----\nCA\n',
+      cert: '-----BEGIN CERTIFICATE-----\nCLIENT\n',
+      key: '-----BEGIN PRIVATE KEY-----\nKEY\n',
+      servername: 'redis.internal',
+    });
+    assert.deepEqual(e.problems, []);
+    assert.deepEqual(readTlsClient(env({ KAFKA_TLS_ENABLED: '1' }), 'KAFKA'), { rejectUnauthorized: true });
+  });
+
+  it('names an unreadable file, a certificate without its key, and a bad switch', () => {
+    const missing = env({ KAFKA_TLS_ENABLED: 'yes', KAFKA_TLS_CA_FILE: join(dir, 'absent.pem') });
+    readTlsClient(missing, 'KAFKA');
+    assert.equal(missing.problems.length, 1);
+    assert.match(missing.problems[0]!, /^KAFKA_TLS_CA_FILE cannot be read: .*absent\.pem/);
+
+    const half = env({ REDIS_TLS_ENABLED: 'true', REDIS_TLS_CERT_FILE: cert });
+    readTlsClient(half, 'REDIS');
+    assert.deepEqual(half.problems, [
+      'REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together: set both or neither',
+    ]);
+
+    const loose = env({ REDIS_TLS_ENABLED: 'true', REDIS_TLS_REJECT_UNAUTHORIZED: 'maybe' });
+    assert.equal(readTlsClient(loose, 'REDIS')?.rejectUnauthorized, true);
+    assert.match(loose.problems[0]!, /REDIS_TLS_REJECT_UNAUTHORIZED/);
   });
 });

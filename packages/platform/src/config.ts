@@ -7,6 +7,7 @@
  * `loadConfigOrExit` turns that into a message on stderr and exit code 1. Values of variables whose
  * name looks secret are never echoed.
  */
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 
 /** Environment variables plus the problems found while reading them. Made by `loadConfig`. */
@@ -261,4 +262,47 @@ export function loadConfigOrExit<T>(build: (env: EnvSource) => T, logger?: Logge
     (io.writeStderr ?? ((text: string) => process.stderr.write(text)))(`${error.message}\n`);
     return (io.exit ?? ((code: number) => process.exit(code)))(1);
   }
+}
+
+/** TLS settings of a client connection, shaped for `node:tls` (ioredis and the Kafka client take them as is). */
+export interface TlsClientOptions {
+  rejectUnauthorized: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
+}
+
+/**
+ * `<prefix>_TLS_ENABLED` and its companions: `_TLS_CA_FILE` (PEM of the CA to trust instead of the system's),
+ * `_TLS_CERT_FILE` + `_TLS_KEY_FILE` (client certificate, for servers that require one), `_TLS_SERVERNAME`
+ * (the name the server's certificate must carry, when it differs from the host) and
+ * `_TLS_REJECT_UNAUTHORIZED` (true; false only for a test server). Undefined when TLS is off.
+ */
+export function readTlsClient(env: EnvSource, prefix: string): TlsClientOptions | undefined {
+  if (!readBool(env, `${prefix}_TLS_ENABLED`, false)) return undefined;
+  const pem = (suffix: string): string | undefined => {
+    const name = `${prefix}_TLS_${suffix}`;
+    const file = readString(env, name, '');
+    if (!file) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      env.problems.push(`${name} cannot be read: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const ca = pem('CA_FILE');
+  const cert = pem('CERT_FILE');
+  const key = pem('KEY_FILE');
+  if (!readString(env, `${prefix}_TLS_CERT_FILE`, '') !== !readString(env, `${prefix}_TLS_KEY_FILE`, '')) {
+    env.problems.push(`${prefix}_TLS_CERT_FILE and ${prefix}_TLS_KEY_FILE go together: set both or neither`);
+  }
+  const servername = readString(env, `${prefix}_TLS_SERVERNAME`, '');
+  return {
+    rejectUnauthorized: readBool(env, `${prefix}_TLS_REJECT_UNAUTHORIZED`, true),
+    ...(ca !== undefined ? { ca } : {}),
+    ...(cert !== undefined && key !== undefined ? { cert, key } : {}),
+    ...(servername ? { servername } : {}),
+  };
 }

@@ -20,8 +20,10 @@ export {
   readList,
   readPort,
   readString,
+  readTlsClient,
   readUrl,
   type StringOptions,
+  type TlsClientOptions,
 } from './config.ts';
 export { errorBody, type MappedError, mapError, UNEXPECTED_ERROR_MESSAGE } from './error-mapper.ts';
 export { ClientError, type ErrorBody, PublishError, ValidationError } from './errors.ts';

@@ -4,12 +4,12 @@
 import { readKafkaConfig } from '@commerce/messaging';
 import {
   type EnvSource,
-  readBool,
   readDurationMs,
   readInt,
   readLoggingConfig,
   readPort,
   readString,
+  readTlsClient,
   readUrl,
 } from '@commerce/platform';
 
@@ -32,7 +32,7 @@ export function readConfig(env: EnvSource) {
       username: readString(env, 'REDIS_USERNAME', ''),
       password: readString(env, 'REDIS_PASSWORD', ''),
       db: readInt(env, 'REDIS_DB', 0, { min: 0, max: 1000 }),
-      tls: readBool(env, 'REDIS_TLS_ENABLED', false),
+      tls: readTlsClient(env, 'REDIS'),
       timeoutMs: readDurationMs(env, 'REDIS_TIMEOUT_MS', 3000, { min: 100 }),
     },
     consumerGroup: readString(env, 'NOTIFICATION_CONSUMER_GROUP', 'notification-consumer-group'),

@@ -14,7 +14,7 @@ export function createRedis(config: NotificationConfig['redis'], logger: Logger)
     db: config.db,
     ...(config.username ? { username: config.username } : {}),
     ...(config.password ? { password: config.password } : {}),
-    ...(config.tls ? { tls: {} } : {}),
+    ...(config.tls ? { tls: config.tls } : {}),
     connectTimeout: config.timeoutMs,
     commandTimeout: config.timeoutMs,
     enableOfflineQueue: false,
