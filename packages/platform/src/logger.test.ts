@@ -89,6 +89,31 @@ describe('createLogger', () => {
     assert.equal(error.customerEmail, 'err@example.com');
   });
 
+  it('hides the arguments of a Redis AUTH or HELLO carried by an error, keeps those of other commands', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    // ioredis's ReplyError: the failed command rides on the error.
+    const wrongPass = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'auth', args: ['notifier', 'pw-4711'] },
+    });
+    const hello = Object.assign(new Error('NOPROTO'), {
+      command: { name: 'HELLO', args: ['3', 'AUTH', 'notifier', 'pw-4712'] },
+    });
+    const get = Object.assign(new Error('NOAUTH'), { command: { name: 'get', args: ['notification:x'] } });
+    logger.warn({ err: wrongPass }, 'a');
+    logger.warn({ err: hello }, 'b');
+    logger.warn({ err: get }, 'c');
+    await flushLogger(logger);
+    const text = sink.lines.join('');
+    assert.ok(!text.includes('pw-4711') && !text.includes('pw-4712'), text);
+    const [a, b, c] = sink.lines.map((line) => JSON.parse(line));
+    assert.deepEqual(a.err.command, { name: 'auth', args: ['[REDACTED]'] });
+    assert.equal(a.err.message, 'WRONGPASS invalid username-password pair');
+    assert.deepEqual(b.err.command, { name: 'HELLO', args: ['[REDACTED]'] });
+    assert.deepEqual(c.err.command, { name: 'get', args: ['notification:x'] });
+    assert.deepEqual(wrongPass.command.args, ['notifier', 'pw-4711'], 'the error itself is not modified');
+  });
+
   it('serialises errors with type, message and stack', async () => {
     const sink = capture();
     const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });

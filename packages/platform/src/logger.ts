@@ -87,6 +87,7 @@ function redact<T>(value: T, depth: number): T {
     let next = current;
     if (EMAILS.has(key)) next = maskEmail(current);
     else if (SECRETS.has(key)) next = '[REDACTED]';
+    else if (key === 'command' && carriesCredentials(current)) next = { ...current, args: ['[REDACTED]'] };
     else if (depth < REDACT_DEPTH && current !== null && typeof current === 'object') {
       next = redact(current, depth + 1);
     }
@@ -96,6 +97,17 @@ function redact<T>(value: T, depth: number): T {
     }
   }
   return (copy ?? value) as T;
+}
+
+/**
+ * Redis client errors carry the failed command (`err.command = { name, args }`): for AUTH and the other
+ * commands whose arguments can hold a password, the arguments are not logged.
+ */
+const CREDENTIAL_COMMANDS = new Set(['auth', 'hello', 'acl', 'config', 'migrate']);
+function carriesCredentials(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' && CREDENTIAL_COMMANDS.has(name.toLowerCase()) && 'args' in value;
 }
 
 /** A writable copy; an Error keeps what pino's error serializer would have shown of it. */
