@@ -32,31 +32,37 @@ export async function buildServices(
 ): Promise<{ ms: number }> {
   const started = performance.now();
   // Loaded here, not at the top: `npm start` imports this module before it knows node_modules exists.
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const root = options.root ?? REPO_ROOT;
   const names = options.names ?? SERVICE_NAMES;
-  await Promise.all(
-    names.map((name) =>
-      build({
-        absWorkingDir: root,
-        entryPoints: [join(root, 'services', name, 'src', 'main.ts')],
-        outfile: bundlePath(name, root),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        sourcemap: 'linked',
-        logLevel: 'warning',
-        // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
-        banner: {
-          js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-        },
-        // The Kafka client reads its WebAssembly helper from a file beside its own module; the package's
-        // `bundled` entry carries it inline, so the bundle needs no file next to it.
-        alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
-      }),
-    ),
-  );
+  // esbuild's service process would otherwise live (and hold ~400 MB) as long as the caller does: the
+  // stack runner, the benchmark, the test harness.
+  try {
+    await Promise.all(
+      names.map((name) =>
+        build({
+          absWorkingDir: root,
+          entryPoints: [join(root, 'services', name, 'src', 'main.ts')],
+          outfile: bundlePath(name, root),
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node22',
+          sourcemap: 'linked',
+          logLevel: 'warning',
+          // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
+          banner: {
+            js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+          },
+          // The Kafka client reads its WebAssembly helper from a file beside its own module; the package's
+          // `bundled` entry carries it inline, so the bundle needs no file next to it.
+          alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+        }),
+      ),
+    );
+  } finally {
+    await stop();
+  }
   return { ms: Math.round(performance.now() - started) };
 }
 
