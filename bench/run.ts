@@ -5,7 +5,8 @@
  *
  * Starts a private stack (one Kafka broker, one Redis, the three services) on free ports in its own data
  * folder, runs the scenarios, and writes the report to bench/results/ (Markdown, JSON, SVG), copies it to
- * bench/results/latest.* and into bench/README.md's results section. Benchmarks print figures; they
+ * bench/results/latest.* and, for a standard run (no option but --keep or --data-dir), into
+ * bench/README.md's results section. Benchmarks print figures; they
  * never pass or fail.
  */
 import { execFileSync } from 'node:child_process';
@@ -193,7 +194,7 @@ function writeReport(report: BenchReport): void {
   writeFileSync(join(RESULTS_DIR, `${base}.md`), markdownReport(report, svgName));
   copyFileSync(join(RESULTS_DIR, svgName), join(RESULTS_DIR, 'latest-latency.svg'));
   writeFileSync(join(RESULTS_DIR, 'latest.md'), markdownReport(report, 'latest-latency.svg'));
-  updateReadme(report, base);
+  if (isStandardRun()) updateReadme(report, base);
   process.stdout.write(
     `\n${summaryTable(report)}\n\nReport: bench/results/${base}.md (chart: bench/results/${svgName})\n`,
   );
@@ -201,6 +202,23 @@ function writeReport(report: BenchReport): void {
 
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
+
+/**
+ * Only a standard run stands for the project's figures in bench/README.md: every scenario at full length,
+ * the services as they ship (no other copy, Node flags, profiler, partitions or notifiers).
+ */
+function isStandardRun(): boolean {
+  return (
+    !values.quick &&
+    selected.size === SCENARIOS.length &&
+    values['services-root'] === undefined &&
+    values['node-arg'] === undefined &&
+    !values.profile &&
+    values.partitions === '3' &&
+    values.notifiers === undefined &&
+    values.connections === undefined
+  );
+}
 
 /** Replaces bench/README.md's results section with this run's summary. */
 function updateReadme(report: BenchReport, base: string): void {
