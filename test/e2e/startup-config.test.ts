@@ -26,11 +26,16 @@ test('notification-service refuses bad values, naming every variable', () => {
     KAFKA_SASL_USERNAME: 'svc',
     KAFKA_SASL_PASSWORD: 'hunter2-secret',
     NOTIFICATION_WEBHOOK_URL: 'not a url',
+    REDIS_TLS_ENABLED: 'true',
+    REDIS_TLS_CA_FILE: '/nonexistent/redis-ca.pem',
+    REDIS_TLS_KEY_FILE: '/nonexistent/client.key',
   });
   assert.equal(result.status, 1);
   assert.match(result.stderr, /REDIS_PORT must be an integer between 1 and 65535, got "abc"/);
   assert.match(result.stderr, /NOTIFICATION_RETRY_MAX_RETRIES/);
   assert.match(result.stderr, /NOTIFICATION_WEBHOOK_URL/);
+  assert.match(result.stderr, /REDIS_TLS_CA_FILE cannot be read: .*redis-ca\.pem/);
+  assert.match(result.stderr, /REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together/);
   assert.doesNotMatch(result.stderr + result.stdout, /hunter2-secret/);
 });
 
