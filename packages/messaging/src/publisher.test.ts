@@ -45,3 +45,34 @@ test('a broker error response (several partitions) is judged by each of its erro
   const mixed = new ResponseError(0, 9, { '/a': [6, null], '/b': [7, null] }, {});
   assert.equal(storedNothing(mixed), false, 'one partition timed out after the append');
 });
+
+test('a produce answer is judged for the record’s own partition: appended, refused, or not carried', () => {
+  // Partition 0 appended, partition 1 refused (NOT_LEADER_OR_FOLLOWER = 6), partition 2 timed out (7).
+  const answer = {
+    responses: [
+      {
+        name: 'order.created.v1',
+        partitionResponses: [
+          { index: 0, errorCode: 0 },
+          { index: 1, errorCode: 6 },
+          { index: 2, errorCode: 7 },
+        ],
+      },
+    ],
+  };
+  const response = new ResponseError(
+    0,
+    9,
+    { '/responses/0/partition_responses/1': [6, null], '/responses/0/partition_responses/2': [7, null] },
+    answer,
+  );
+  const slot = (partition: number, topic = 'order.created.v1') => ({ topic, partition });
+  assert.equal(storedNothing(response, slot(0)), false, 'appended');
+  assert.equal(storedNothing(response, slot(1)), true, 'refused before the append');
+  assert.equal(storedNothing(response, slot(2)), false, 'timed out after the append');
+  assert.equal(storedNothing(response, slot(0, 'product.created.v1')), true, 'not in this request');
+  assert.equal(storedNothing(response), false, 'without a partition: something was appended');
+  // The same answer inside the client's aggregate of attempts and leaders.
+  assert.equal(storedNothing(attempts(refused(), response), slot(1)), true);
+  assert.equal(storedNothing(attempts(new NetworkError('Connection closed'), response), slot(1)), false);
+});

@@ -56,19 +56,59 @@ const STORED_BUT_UNCONFIRMED = new Set(['REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICA
 /** Socket errors of a connection that was never made: nothing was sent on it. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** Where a record goes: a failed produce is judged for the record's own partition. */
+export interface Slot {
+  topic: string;
+  partition: number;
+}
+
+interface ProduceResponseLike {
+  responses?: Array<{ name?: string; partitionResponses?: Array<{ index?: number; errorCode?: number }> }>;
+}
+
 /**
- * True when a failed produce certainly stored nothing: every failure underneath it (the client retries,
- * and aggregates the attempts' errors) is a connection that could not be made, or a broker error code
- * given before the append.
+ * True when a failed produce certainly did not store a record of `slot`: every failure underneath it
+ * (the client retries, aggregates the attempts' errors, and sends to each leader separately) is a
+ * connection that could not be made, a broker error given before the append, or a broker answer about
+ * other partitions only. Without `slot`, a broker answer in which any partition was appended counts as
+ * "may be stored".
  */
-export function storedNothing(error: unknown): boolean {
-  const e = error as { errors?: unknown[]; cause?: unknown; code?: string; apiId?: string } | undefined;
+export function storedNothing(error: unknown, slot?: Slot): boolean {
+  const e = error as
+    | { errors?: unknown[]; cause?: unknown; code?: string; apiId?: string; response?: ProduceResponseLike }
+    | undefined;
   if (!e || typeof e !== 'object') return false;
-  if (Array.isArray(e.errors) && e.errors.length > 0) return e.errors.every(storedNothing);
+  if (e.code === 'PLT_KFK_RESPONSE' && Array.isArray(e.response?.responses)) {
+    return answerStoredNothing(e.response.responses, e.errors ?? [], slot);
+  }
+  if (Array.isArray(e.errors) && e.errors.length > 0)
+    return e.errors.every((inner) => storedNothing(inner, slot));
   if (e.code === 'PLT_KFK_PROTOCOL') return e.apiId !== undefined && !STORED_BUT_UNCONFIRMED.has(e.apiId);
   if (e.code !== undefined && NEVER_CONNECTED.has(e.code)) return true;
-  if (e.code === 'PLT_KFK_NETWORK' && e.cause !== undefined) return storedNothing(e.cause);
+  if (e.code === 'PLT_KFK_NETWORK' && e.cause !== undefined) return storedNothing(e.cause, slot);
   return false;
+}
+
+/** A produce answer with errors: each partition has its own error code (0: appended). */
+function answerStoredNothing(
+  responses: NonNullable<ProduceResponseLike['responses']>,
+  errors: unknown[],
+  slot: Slot | undefined,
+): boolean {
+  const errorAt = (path: string) => errors.find((inner) => (inner as { path?: unknown }).path === path);
+  for (let i = 0; i < responses.length; i++) {
+    const topic = responses[i]!;
+    const partitions = topic.partitionResponses ?? [];
+    for (let j = 0; j < partitions.length; j++) {
+      const answer = partitions[j]!;
+      if (slot !== undefined && (topic.name !== slot.topic || answer.index !== slot.partition)) continue;
+      if (answer.errorCode === 0) return false;
+      const own = errorAt(`/responses/${i}/partition_responses/${j}`);
+      if (own === undefined || !storedNothing(own)) return false;
+      if (slot !== undefined) return true;
+    }
+  }
+  return true; // every partition refused before the append, or the request did not carry the record's
 }
 
 interface Pending {
@@ -197,15 +237,14 @@ export class KafkaPublisher {
       this.#next();
     }, this.#batchDeadlineMs);
     this.#sendBatch(batch).then(
-      (sent) => {
+      ({ sent, failed, error }) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
-        if (sent.length > 0) {
-          this.#lastSuccessAt = Date.now();
-          this.#lastError = undefined;
-        }
+        if (sent.length > 0) this.#lastSuccessAt = Date.now();
+        this.#lastError = error;
         for (const [pending, ack] of sent) pending.resolve(ack);
+        for (const [pending, slot] of failed) pending.reject(failureOf(pending, error!, slot));
         this.#next();
       },
       (error: Error) => {
@@ -221,14 +260,16 @@ export class KafkaPublisher {
 
   /**
    * Chooses every record's partition before sending (the Java rule for keys), so that each caller can be
-   * told the exact partition and offset its record got.
+   * told the exact partition and offset its record got. The client sends to each partition leader
+   * separately: when some of those requests fail, the records of the others were stored and are
+   * acknowledged; only the rest fail.
    */
-  async #sendBatch(batch: Pending[]): Promise<Array<[Pending, RecordAck]>> {
+  async #sendBatch(batch: Pending[]): Promise<BatchOutcome> {
     const topics = [...new Set(batch.map((pending) => pending.record.topic))];
     const metadata = await this.#producer.metadata({ topics });
     // Callers that gave up while the metadata was awaited are not published.
     const live = batch.filter((pending) => pending.state === 'queued');
-    if (live.length === 0) return [];
+    if (live.length === 0) return { sent: [], failed: [] };
     for (const pending of live) pending.state = 'sent';
     const messages = live.map(({ record }) => {
       const count = metadata.topics.get(record.topic)?.partitionsCount ?? 1;
@@ -241,18 +282,35 @@ export class KafkaPublisher {
         partition,
       };
     });
-    const result = await this.#producer.send({ messages });
+    let offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>;
+    let error: Error | undefined;
+    try {
+      offsets = (await this.#producer.send({ messages })).offsets ?? [];
+    } catch (failure) {
+      error = failure as Error;
+      offsets = (failure as { produced?: { offsets?: typeof offsets } }).produced?.offsets ?? [];
+    }
     const bases = new Map<string, bigint>();
-    for (const entry of result.offsets ?? [])
-      bases.set(`${entry.topic}\u0000${entry.partition}`, entry.offset);
+    for (const entry of offsets) bases.set(`${entry.topic}\u0000${entry.partition}`, entry.offset);
     const ranks = new Map<string, bigint>();
-    return messages.map(({ topic, partition }, index): [Pending, RecordAck] => {
+    const outcome: BatchOutcome = { sent: [], failed: [], error };
+    messages.forEach(({ topic, partition }, index) => {
       const slot = `${topic}\u0000${partition}`;
       const rank = ranks.get(slot) ?? 0n;
       ranks.set(slot, rank + 1n);
       const base = bases.get(slot);
-      return [live[index]!, { topic, partition, offset: base === undefined ? -1n : base + rank }];
+      if (error === undefined) {
+        outcome.sent.push([
+          live[index]!,
+          { topic, partition, offset: base === undefined ? -1n : base + rank },
+        ]);
+      } else if (base !== undefined) {
+        outcome.sent.push([live[index]!, { topic, partition, offset: base + rank }]);
+      } else {
+        outcome.failed.push([live[index]!, { topic, partition }]);
+      }
     });
+    return outcome;
   }
 
   #partitionFor(record: OutgoingRecord, count: number): number {
@@ -269,9 +327,16 @@ export class KafkaPublisher {
   }
 }
 
+/** What became of a sent batch: records acknowledged, and records that failed with the send's error. */
+interface BatchOutcome {
+  sent: Array<[Pending, RecordAck]>;
+  failed: Array<[Pending, Slot]>;
+  error?: Error;
+}
+
 /** The error a caller gets when its record's batch failed: whether the record may be stored, and why. */
-function failureOf(pending: Pending, error: Error): PublishFailedError {
-  if (pending.state !== 'sent' || storedNothing(error)) {
+function failureOf(pending: Pending, error: Error, slot?: Slot): PublishFailedError {
+  if (pending.state !== 'sent' || storedNothing(error, slot)) {
     return new PublishFailedError(`Kafka refused the event: ${error.message}; it was not published`, 'no', {
       cause: error,
     });
