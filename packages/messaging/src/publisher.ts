@@ -299,16 +299,13 @@ export class KafkaPublisher {
       const rank = ranks.get(slot) ?? 0n;
       ranks.set(slot, rank + 1n);
       const base = bases.get(slot);
-      if (error === undefined) {
+      if (error !== undefined && base === undefined)
+        outcome.failed.push([live[index]!, { topic, partition }]);
+      else
         outcome.sent.push([
           live[index]!,
           { topic, partition, offset: base === undefined ? -1n : base + rank },
         ]);
-      } else if (base !== undefined) {
-        outcome.sent.push([live[index]!, { topic, partition, offset: base + rank }]);
-      } else {
-        outcome.failed.push([live[index]!, { topic, partition }]);
-      }
     });
     return outcome;
   }

@@ -281,21 +281,21 @@ export interface TlsClientOptions {
  */
 export function readTlsClient(env: EnvSource, prefix: string): TlsClientOptions | undefined {
   if (!readBool(env, `${prefix}_TLS_ENABLED`, false)) return undefined;
-  const pem = (suffix: string): string | undefined => {
+  const pem = (suffix: string): [file: string, text: string | undefined] => {
     const name = `${prefix}_TLS_${suffix}`;
     const file = readString(env, name, '');
-    if (!file) return undefined;
+    if (!file) return [file, undefined];
     try {
-      return readFileSync(file, 'utf8');
+      return [file, readFileSync(file, 'utf8')];
     } catch (error) {
       env.problems.push(`${name} cannot be read: ${(error as Error).message}`);
-      return undefined;
+      return [file, undefined];
     }
   };
-  const ca = pem('CA_FILE');
-  const cert = pem('CERT_FILE');
-  const key = pem('KEY_FILE');
-  if (!readString(env, `${prefix}_TLS_CERT_FILE`, '') !== !readString(env, `${prefix}_TLS_KEY_FILE`, '')) {
+  const [, ca] = pem('CA_FILE');
+  const [certFile, cert] = pem('CERT_FILE');
+  const [keyFile, key] = pem('KEY_FILE');
+  if (!certFile !== !keyFile) {
     env.problems.push(`${prefix}_TLS_CERT_FILE and ${prefix}_TLS_KEY_FILE go together: set both or neither`);
   }
   const servername = readString(env, `${prefix}_TLS_SERVERNAME`, '');
