@@ -62,7 +62,7 @@ after(async () => {
   await redis?.stop();
 });
 
-test(`Redis stopped for ${settings.downMs / 1000} s under load: nothing dead-lettered, all notified after`, async () => {
+test(`Redis stopped for ${settings.downMs / 1000} s under load: nothing dead-lettered, all notified after`, async (t) => {
   const started = Date.now();
   const durationMs = settings.beforeMs + settings.downMs + settings.afterMs;
   const load = new OrderLoad({
@@ -75,6 +75,10 @@ test(`Redis stopped for ${settings.downMs / 1000} s under load: nothing dead-let
 
   const samples: Array<{ from: number; to: number; status: number; redis: string | undefined }> = [];
   let sampling = true;
+  // A failed assertion must not leave the sampling loop running (the test process would never end).
+  t.after(() => {
+    sampling = false;
+  });
   const sampler = (async () => {
     while (sampling) {
       const from = Date.now();

@@ -138,7 +138,9 @@ export class KafkaPublisher {
   constructor(connection: KafkaConnection, role: string, options: PublisherOptions = {}) {
     const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 4000;
     this.#maxBatch = options.maxBatchRecords ?? 500;
-    this.#batchDeadlineMs = deliveryTimeoutMs + 2000;
+    // Beyond the client's own retries: a deadline shorter than them replaced every producer during a
+    // broker restart before it could finish, and order-service did not recover (seen with + 2 s).
+    this.#batchDeadlineMs = deliveryTimeoutMs + 5000;
     this.#createProducer = () =>
       new Producer<Buffer, Buffer, Buffer, Buffer>({
         ...baseClientOptions(connection, role),
