@@ -183,6 +183,8 @@ class JavaProtocolMember {
   readonly sent: string[] = [];
   readonly duplicates: string[] = [];
   processed = 0;
+  readonly errors: unknown[] = [];
+  #chain = Promise.resolve();
   readonly #redis: Redis;
   readonly #topics: string[];
   readonly #consumer: Consumer<Buffer, Buffer, string, Buffer>;
@@ -216,9 +218,12 @@ class JavaProtocolMember {
       maxWaitTime: 200,
       deserializers: { headerKey: stringDeserializer as (data?: Buffer) => string },
     });
-    let chain = Promise.resolve();
     this.#stream.on('data', (message: Message<Buffer, Buffer, string, Buffer>) => {
-      chain = chain.then(() => this.#handle(message)).catch(() => {});
+      this.#chain = this.#chain
+        .then(() => this.#handle(message))
+        .catch((error: unknown) => {
+          this.errors.push(error);
+        });
     });
   }
 
@@ -230,8 +235,9 @@ class JavaProtocolMember {
       if (reserved === 'OK') this.sent.push(eventId);
       else this.duplicates.push(eventId);
     }
-    this.processed++;
+    // Counted once committed: a caller that waits for `processed` and stops may rely on the commit.
     await message.commit();
+    this.processed++;
   }
 
   /** Partitions of `topic` this member holds now. */
@@ -240,6 +246,7 @@ class JavaProtocolMember {
   }
 
   async stop(): Promise<void> {
+    await this.#chain;
     await this.#stream?.close().catch(() => {});
     await this.#consumer.close(true).catch(() => {});
   }
@@ -349,6 +356,7 @@ describe('cut-over: the Java group stops, ours starts under the same group name'
       java.processed >= handledByJava.length ? true : undefined,
     );
     await java.stop();
+    assert.deepEqual(java.errors, [], 'the Java group handled and committed without an error');
 
     // A copy of one the Java group already handled arrives again (a redelivery, a replay).
     const redelivered = handledByJava[0]!;
