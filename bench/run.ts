@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--only=startup,consume,e2e,publish] [--connections=64] [--partitions=3]
- *   [--notifiers=log,webhook] [--profile] [--node-arg=ARG] [--services-root=DIR] [--keep]`
+ *   [--notifiers=log,webhook] [--drain-events=N] [--profile] [--node-arg=ARG] [--services-root=DIR] [--keep]`
  * (bench/README.md explains each option and figure.)
  *
  * Starts a private stack (one Kafka broker, one Redis, the three services) on free ports in its own data
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'services-root': { type: 'string' },
     'node-arg': { type: 'string', multiple: true },
     notifiers: { type: 'string' },
+    'drain-events': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -55,6 +56,7 @@ for (const name of selected) {
 /** Partitions of the event topics (3, the services' default, unless asked otherwise). */
 const partitions = Number(values.partitions);
 const settings = settingsFor(values.quick, values.connections ? Number(values.connections) : undefined);
+if (values['drain-events']) settings.drainEvents = Number(values['drain-events']);
 if (values.notifiers) settings.e2eNotifiers = values.notifiers.split(',') as Settings['e2eNotifiers'];
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dataDir = values['data-dir'] ?? join(RESULTS_DIR, 'stack-data');
@@ -212,6 +214,7 @@ function isStandardRun(): boolean {
     !values.quick &&
     selected.size === SCENARIOS.length &&
     values['services-root'] === undefined &&
+    values['drain-events'] === undefined &&
     values['node-arg'] === undefined &&
     !values.profile &&
     values.partitions === '3' &&

@@ -12,9 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { Deadlines } from './consumer/deadlines.ts';
 import { HandlingAbortedError, sleep } from './consumer/errors.ts';
 import { type OutageTracker, waitOut } from './consumer/outage.ts';
-import { withinTimeout } from './consumer/timeout.ts';
 
 export const processedKeyPrefix = 'notification:processed:event:';
 
@@ -142,6 +142,8 @@ export class IdempotencyGate {
   readonly #markPending = new Map<string, Promise<void>>();
   /** Aborted by `close`: stops waiting out an outage for marks nobody will commit. */
   readonly #closed = new AbortController();
+  /** Bounds each send (`sendTimeoutMs`). */
+  readonly #sendDeadlines: Deadlines | undefined;
 
   constructor(redis: Redis, options: IdempotencyOptions) {
     redis.defineCommand('gateBegin', { numberOfKeys: 1, lua: beginScript });
@@ -156,6 +158,9 @@ export class IdempotencyGate {
       writeBehind: false,
       ...options,
     };
+    if (options.sendTimeoutMs !== undefined) {
+      this.#sendDeadlines = new Deadlines(options.sendTimeoutMs, 'notification send');
+    }
   }
 
   /**
@@ -197,11 +202,8 @@ export class IdempotencyGate {
       await this.#redis.gateAbandon(key, token).catch(() => 0);
       throw new HandlingAbortedError('stopped before the send');
     }
-    const timeoutMs = this.#options.sendTimeoutMs;
     try {
-      await (timeoutMs === undefined
-        ? send(neverAborted)
-        : withinTimeout(timeoutMs, neverAborted, send, 'notification send'));
+      await (this.#sendDeadlines ? this.#sendDeadlines.run(send) : send(neverAborted));
     } catch (error) {
       await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
       throw error;

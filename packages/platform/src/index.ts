@@ -50,11 +50,14 @@ export { type FormatOptions, formatLogLine } from './log-format.ts';
 export {
   createLogger,
   flushLogger,
+  isoNow,
+  type LineValue,
   LOG_LEVELS,
   type Logger,
   type LoggerOptions,
   type LogLevel,
   type LogSink,
+  lineWriter,
 } from './logger.ts';
 export { createLoggerFrom, type LoggingConfig, readLoggingConfig } from './logging-config.ts';
 export { maskEmail } from './mask.ts';

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createLogger, flushLogger, type LogSink } from './logger.ts';
+import { pino } from 'pino';
+import { createLogger, flushLogger, type LogSink, lineWriter } from './logger.ts';
 
 function capture(): LogSink & { lines: string[] } {
   const lines: string[] = [];
@@ -145,5 +146,79 @@ describe('createLogger', () => {
       .split('\n');
     assert.equal(lines.length, 1000);
     assert.equal(JSON.parse(lines[999] ?? '').component, 'http');
+  });
+});
+
+describe('lineWriter', () => {
+  const withoutTime = (line: string) => {
+    const { time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    assert.match(String(time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    return rest;
+  };
+
+  it('writes the line pino writes for the same fields: order, bindings, masking, redaction, odd values', async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 'notification-service', logDir: false, consoleSink: sink });
+    const child = logger.child({ notifier: 'log' });
+    const keys = ['topic', 'partition', 'eventId', 'customerEmail', 'token', 'absent', 'ratio', 'text'];
+    const values = [
+      'order.created.v1',
+      2,
+      'e-1',
+      'user1001@example.com',
+      's3cret',
+      undefined,
+      Number.NaN,
+      'a"\\\n\u0000é😀\ud800',
+    ];
+    const fields: Record<string, unknown> = {};
+    keys.forEach((key, index) => {
+      fields[key] = values[index];
+    });
+    child.info(fields, 'record "processed"');
+    lineWriter(child, 'info', keys)(values, 'record "processed"');
+    await flushLogger(logger);
+
+    assert.equal(sink.lines.length, 2);
+    const [byPino, byWriter] = sink.lines as [string, string];
+    assert.deepEqual(
+      Object.keys(withoutTime(byWriter)),
+      Object.keys(withoutTime(byPino)),
+      'same field order',
+    );
+    assert.deepEqual(withoutTime(byWriter), withoutTime(byPino));
+    const line = withoutTime(byWriter);
+    assert.equal(line.level, 'info');
+    assert.equal(line.service, 'notification-service');
+    assert.equal(line.notifier, 'log');
+    assert.equal(line.customerEmail, 'u***@example.com');
+    assert.equal(line.token, '[REDACTED]');
+    assert.equal(line.ratio, null);
+    assert.ok(!('absent' in line));
+    assert.ok(byWriter.endsWith('}\n'));
+    assert.ok(!byWriter.includes('user1001') && !byWriter.includes('s3cret'));
+  });
+
+  it("follows the logger's level, also when it changes at runtime", async () => {
+    const sink = capture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    const write = lineWriter(logger, 'info', ['n']);
+    write([1], 'at info');
+    logger.level = 'warn';
+    write([2], 'dropped at warn');
+    logger.level = 'debug';
+    write([3], 'at debug');
+    await flushLogger(logger);
+    assert.deepEqual(
+      sink.lines.map((l) => JSON.parse(l).n),
+      [1, 3],
+    );
+  });
+
+  it('a logger of another destination gets the same fields through pino itself', () => {
+    const lines: string[] = [];
+    const plain = pino({ base: null, timestamp: false }, { write: (line: string) => lines.push(line) });
+    lineWriter(plain, 'warn', ['a', 'b'])(['x', undefined], 'hello');
+    assert.deepEqual(JSON.parse(lines[0] ?? ''), { level: 40, a: 'x', msg: 'hello' });
   });
 });

@@ -226,18 +226,26 @@ function prettySink(sink: LogSink): LogSink {
 }
 
 let lastStampMs = -1;
+let lastIso = '';
 let lastStamp = '';
+
+/** The current time as an ISO-8601 string, formatted once per millisecond (see `isoTimestamp`). */
+export function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastStampMs) {
+    lastStampMs = now;
+    lastIso = new Date(now).toISOString();
+    lastStamp = `,"time":"${lastIso}"`;
+  }
+  return lastIso;
+}
 
 /**
  * pino's `isoTime`, made once per millisecond: a busy service logs many lines in the same millisecond,
  * and formatting the date was an eighth of a line's cost.
  */
 function isoTimestamp(): string {
-  const now = Date.now();
-  if (now !== lastStampMs) {
-    lastStampMs = now;
-    lastStamp = `,"time":"${new Date(now).toISOString()}"`;
-  }
+  isoNow();
   return lastStamp;
 }
 
@@ -284,6 +292,55 @@ export function createLogger(opts: LoggerOptions): Logger {
     return makeChild.call(this, redact(bindings, 0), options);
   } as Logger['child'];
   return logger;
+}
+
+/** A value of a `lineWriter` field; `undefined` leaves the field out, as pino does. */
+export type LineValue = string | number | undefined;
+
+/**
+ * A writer of one kind of log line with fixed field names, for paths that log once per record: the
+ * same JSON line as `logger[level]({ ...fields }, msg)` (same level, time, bindings, masking of e-mail
+ * fields and redaction of secrets, same field order), made without pino's generic walk over an object. At
+ * thousands of records a second, building the object and pino's serialisation of it were a fifth of the
+ * consume path. The logger's level is read at each call, so it can still change at runtime.
+ */
+export function lineWriter(
+  logger: Logger,
+  level: Exclude<LogLevel, 'silent'>,
+  keys: readonly string[],
+): (values: readonly LineValue[], msg: string) => void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  const threshold = logger.levels.values[level]!;
+  if (!(stream instanceof LogTee)) {
+    // Not one of ours (a test's plain pino): the generic path, same content.
+    return (values, msg) => {
+      const fields: Record<string, LineValue> = {};
+      keys.forEach((key, index) => {
+        fields[key] = values[index];
+      });
+      logger[level](fields, msg);
+    };
+  }
+  const head = `{"level":${JSON.stringify(level)}`;
+  const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
+  const names = keys.map((key) => `,${JSON.stringify(key)}:`);
+  const clean = keys.map((key): ((value: unknown) => unknown) | undefined =>
+    EMAILS.has(key) ? maskEmail : SECRETS.has(key) ? () => '[REDACTED]' : undefined,
+  );
+  return (values, msg) => {
+    if (logger.levelVal > threshold) return;
+    let line = head + isoTimestamp() + bindings;
+    for (let index = 0; index < names.length; index++) {
+      const value = values[index];
+      if (value === undefined) continue;
+      const cleanValue = clean[index];
+      const cleaned = cleanValue ? cleanValue(value) : value;
+      const json =
+        typeof cleaned === 'number' && !Number.isFinite(cleaned) ? 'null' : JSON.stringify(cleaned);
+      line += names[index]! + json;
+    }
+    stream.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ import {
   createLoggerFrom,
   createMetrics,
   installShutdown,
+  isoNow,
+  lineWriter,
   loadConfigOrExit,
   registerActuator,
   startHttpServer,
@@ -36,6 +38,18 @@ import { createRedis } from './redis.ts';
 
 const config = loadConfigOrExit(readConfig);
 const logger = createLoggerFrom(config.serviceName, config.log);
+/** SPEC's line per consumed record (the handler's outcome context names the order or the product). */
+const logProcessed = lineWriter(logger, 'info', [
+  'topic',
+  'partition',
+  'offset',
+  'eventId',
+  'orderId',
+  'productId',
+  'status',
+  'detail',
+  'processedAt',
+]);
 const registry = createMetrics(config.serviceName);
 const metrics = createNotificationMetrics(registry);
 
@@ -132,17 +146,19 @@ const eventConsumer = new ConsumerRuntime({
   beforeCommit: (signal) => gate.settle(signal),
   onOutcome: (record, outcome, elapsedMs) => {
     metrics.outcome(record.topic, outcome.status, elapsedMs);
-    logger.info(
-      {
-        topic: record.topic,
-        partition: record.partition,
-        offset: String(record.offset),
-        eventId: outcome.eventId,
-        ...outcome.context,
-        status: outcome.status,
-        detail: outcome.detail,
-        processedAt: new Date().toISOString(),
-      },
+    const context = outcome.context;
+    logProcessed(
+      [
+        record.topic,
+        record.partition,
+        String(record.offset),
+        outcome.eventId,
+        context?.orderId,
+        context?.productId,
+        outcome.status,
+        outcome.detail,
+        isoNow(),
+      ],
       'record processed',
     );
   },

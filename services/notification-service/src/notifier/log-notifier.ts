@@ -2,20 +2,17 @@
  * The default notifier, as in the original: the notification is written to the log (at info level,
  * with the customer's e-mail address masked).
  */
-import type { Logger } from 'pino';
+import { type LineValue, type Logger, lineWriter } from '@commerce/platform';
 import type { Notification, Notifier } from './notifier.ts';
 
 export class LogNotifier implements Notifier {
-  readonly #log: Logger;
+  readonly #line: (values: readonly LineValue[], msg: string) => void;
 
   constructor(logger: Logger) {
-    this.#log = logger.child({ notifier: 'log' });
+    this.#line = lineWriter(logger.child({ notifier: 'log' }), 'info', ['kind', 'eventId', 'subjectId']);
   }
 
   async send(notification: Notification): Promise<void> {
-    this.#log.info(
-      { kind: notification.kind, eventId: notification.eventId, subjectId: notification.subjectId },
-      notification.message,
-    );
+    this.#line([notification.kind, notification.eventId, notification.subjectId], notification.message);
   }
 }
