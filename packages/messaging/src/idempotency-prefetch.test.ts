@@ -45,6 +45,9 @@ describe('IdempotencyGate.prefetch', () => {
     await until(async () => (await redis.get(key(b))) !== null);
     const leaseOfA = await redis.get(key(a));
     assert.match(leaseOfA ?? '', /^lease:test:\d+$/);
+    // One call takes the leases, each under a token of its own, numbered in a row.
+    const numberOf = (lease: string | null) => Number(/:(\d+)$/.exec(lease ?? '')?.[1]);
+    assert.equal(numberOf(await redis.get(key(b))), numberOf(leaseOfA) + 1);
     let seenDuringSend: string | null = null;
     assert.equal(
       await g.guard(a, signal, async () => {

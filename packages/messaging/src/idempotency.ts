@@ -64,15 +64,19 @@ return 1`;
 
 /**
  * The begin script for many events in one call (the leases of the records next in line): KEYS are the
- * events' keys, ARGV their tokens in the same order, then the lease time. Answers one state per key.
+ * events' keys; ARGV the lease time, then the tokens' common prefix and the number of the first token
+ * (the tokens of one call are numbered in a row, so they are not sent one by one). Answers one state per key.
  */
 export const beginManyScript = `
-local leaseMs = ARGV[#KEYS + 1]
+local leaseMs = ARGV[1]
+local prefix = ARGV[2]
+local first = tonumber(ARGV[3])
 local states = {}
 for i, key in ipairs(KEYS) do
+  local token = prefix .. string.format('%d', first + i - 1)
   local v = redis.call('GET', key)
-  if not v or v == ARGV[i] then
-    redis.call('SET', key, ARGV[i], 'PX', leaseMs)
+  if not v or v == token then
+    redis.call('SET', key, token, 'PX', leaseMs)
     states[i] = 'ACQUIRED'
   elseif string.sub(v, 1, 6) == 'lease:' then
     states[i] = 'BUSY'
@@ -106,7 +110,7 @@ interface Prefetched {
 }
 
 interface GateCommands {
-  /** `gateBeginMany(n, ...keys, ...tokens, leaseMs)` */
+  /** `gateBeginMany(n, ...keys, leaseMs, tokenPrefix, firstTokenNumber)` */
   gateBeginMany(...args: Array<string | number>): Promise<string[]>;
   /** `gateCompleteMany(n, ...keys, ttlSeconds)` */
   gateCompleteMany(...args: Array<string | number>): Promise<number>;
@@ -144,6 +148,8 @@ export class IdempotencyGate {
   readonly #closed = new AbortController();
   /** Bounds each send (`sendTimeoutMs`). */
   readonly #sendDeadlines: Deadlines | undefined;
+  /** Lease tokens are this prefix and the attempt's number. */
+  readonly #tokenPrefix: string;
 
   constructor(redis: Redis, options: IdempotencyOptions) {
     redis.defineCommand('gateBegin', { numberOfKeys: 1, lua: beginScript });
@@ -158,6 +164,7 @@ export class IdempotencyGate {
       writeBehind: false,
       ...options,
     };
+    this.#tokenPrefix = `lease:${this.#options.instanceId}:`;
     if (options.sendTimeoutMs !== undefined) {
       this.#sendDeadlines = new Deadlines(options.sendTimeoutMs, 'notification send');
     }
@@ -304,14 +311,15 @@ export class IdempotencyGate {
     const fresh = [...new Set(eventIds)].filter((eventId) => !this.#prefetched.has(eventId));
     if (fresh.length === 0) return;
     const at = Date.now();
-    const tokens = fresh.map(() => this.#newToken());
+    const first = this.#attempts + 1;
+    this.#attempts += fresh.length;
     const keys = fresh.map((eventId) => processedKeyPrefix + eventId);
     const answers = this.#redis
-      .gateBeginMany(keys.length, ...keys, ...tokens, this.#options.leaseMs)
+      .gateBeginMany(keys.length, ...keys, this.#options.leaseMs, this.#tokenPrefix, first)
       .catch((): string[] => []);
     fresh.forEach((eventId, index) => {
       const state = answers.then((states) => states[index]);
-      this.#prefetched.set(eventId, { token: tokens[index]!, at, state });
+      this.#prefetched.set(eventId, { token: this.#tokenPrefix + (first + index), at, state });
     });
   }
 
@@ -331,7 +339,7 @@ export class IdempotencyGate {
   }
 
   #newToken(): string {
-    return `lease:${this.#options.instanceId}:${++this.#attempts}`;
+    return this.#tokenPrefix + ++this.#attempts;
   }
 
   #redisCall<T>(operation: () => Promise<T>, signal: AbortSignal): Promise<T> {

@@ -248,6 +248,7 @@ export class ConsumerRuntime {
       key: message.key ?? null,
       value: message.value ?? null,
       headers: message.headerEntries,
+      memo: undefined,
       commit: message.commit as () => Promise<void>,
     };
     lane.offer(record);

@@ -13,6 +13,11 @@ export interface ConsumedRecord {
   readonly value: Buffer | null;
   /** Every header in record order (a name may repeat). */
   readonly headers: ReadonlyArray<readonly [string, Buffer]>;
+  /**
+   * The consuming service's own per-record work, kept with the record while it lives (notification-service
+   * keeps the decoded event here: the lookahead reads its eventId, then the handler its fields).
+   */
+  memo?: unknown;
 }
 
 /** The last value of a header, as Spring and the Java client read it, or undefined. */

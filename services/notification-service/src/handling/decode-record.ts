@@ -20,12 +20,13 @@ type DecodeResult = ReturnType<typeof decodeEvent>;
 
 /**
  * A record is decoded once although two parts read it (the gate's lookahead for its eventId, then the
- * handler): the result is kept with the record, for as long as the record itself lives.
+ * handler): the result is kept in the record's `memo`, for as long as the record itself lives.
  */
-const decodedRecords = new WeakMap<
-  ConsumedRecord,
-  { type: EventTypeName; settings: DecodeSettings; result: DecodeResult }
->();
+interface Decoded {
+  type: EventTypeName;
+  settings: DecodeSettings;
+  result: DecodeResult;
+}
 
 /** Decodes a record of a topic whose event type is `type`; an `ok: false` result says why it is poison. */
 export function decodeAs(
@@ -33,7 +34,7 @@ export function decodeAs(
   record: ConsumedRecord,
   settings: DecodeSettings,
 ): DecodeResult {
-  const known = decodedRecords.get(record);
+  const known = record.memo as Decoded | undefined;
   if (known && known.type === type && known.settings === settings) return known.result;
   const typeId = lastHeader(record, typeIdHeader)?.toString('utf8');
   const result = decodeEvent(type, record.value, {
@@ -41,7 +42,7 @@ export function decodeAs(
     expectedTypeId: settings.javaClassNames[type],
     maxBytes: settings.maxBytes,
   });
-  decodedRecords.set(record, { type, settings, result });
+  record.memo = { type, settings, result } satisfies Decoded;
   return result;
 }
 
