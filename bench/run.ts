@@ -56,7 +56,13 @@ for (const name of selected) {
 /** Partitions of the event topics (3, the services' default, unless asked otherwise). */
 const partitions = Number(values.partitions);
 const settings = settingsFor(values.quick, values.connections ? Number(values.connections) : undefined);
-if (values['drain-events']) settings.drainEvents = Number(values['drain-events']);
+if (values['drain-events'] !== undefined) {
+  const drainEvents = Number(values['drain-events']);
+  if (!Number.isSafeInteger(drainEvents) || drainEvents < 1) {
+    throw new Error(`--drain-events must be a positive whole number, got "${values['drain-events']}"`);
+  }
+  settings.drainEvents = drainEvents;
+}
 if (values.notifiers) settings.e2eNotifiers = values.notifiers.split(',') as Settings['e2eNotifiers'];
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dataDir = values['data-dir'] ?? join(RESULTS_DIR, 'stack-data');

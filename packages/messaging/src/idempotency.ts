@@ -319,7 +319,7 @@ export class IdempotencyGate {
       .catch((): string[] => []);
     fresh.forEach((eventId, index) => {
       const state = answers.then((states) => states[index]);
-      this.#prefetched.set(eventId, { token: this.#tokenPrefix + (first + index), at, state });
+      this.#prefetched.set(eventId, { token: this.#tokenOf(first + index), at, state });
     });
   }
 
@@ -339,7 +339,12 @@ export class IdempotencyGate {
   }
 
   #newToken(): string {
-    return this.#tokenPrefix + ++this.#attempts;
+    return this.#tokenOf(++this.#attempts);
+  }
+
+  /** The lease token of attempt `n` (the begin-many script makes the same from the prefix and a number). */
+  #tokenOf(n: number): string {
+    return this.#tokenPrefix + n;
   }
 
   #redisCall<T>(operation: () => Promise<T>, signal: AbortSignal): Promise<T> {
