@@ -12,8 +12,8 @@
 import { existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-// sonic-boom is CommonJS; its class is reachable the same way at runtime and in its types.
-import sonicBoom, { type SonicBoom } from 'sonic-boom';
+import type { SonicBoom } from 'sonic-boom';
+import { type ByteStream, openByteStream } from './byte-stream.ts';
 
 export interface RollingFileOptions {
   /** Directory of the files, created if missing (e.g. `logs/order-service`). */
@@ -63,7 +63,7 @@ export class DailyRollingFile {
   readonly #onError: (error: Error) => void;
   readonly #archivePattern: RegExp;
   readonly #closing: Promise<void>[] = [];
-  #stream: SonicBoom;
+  #stream: ByteStream;
   #periodStart: number;
   #rollAt: number;
   #ended = false;
@@ -89,11 +89,11 @@ export class DailyRollingFile {
     this.maintenance = this.#prune();
   }
 
-  /** Appends one chunk (a log line), rolling first when the day has changed. */
-  write(chunk: string): boolean {
+  /** Appends one chunk (log lines; a string is written as UTF-8), rolling first when the day has changed. */
+  write(chunk: string | Buffer): boolean {
     if (this.#ended) return false;
     if (this.#now() >= this.#rollAt) this.roll();
-    return this.#stream.write(chunk);
+    return this.#stream.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 
   /** Archives the active file and starts a new one. Called by `write`; public for tests and tools. */
@@ -106,7 +106,7 @@ export class DailyRollingFile {
       if (!isMissing(error)) this.#onError(error as Error);
     }
     this.#stream = this.#open();
-    this.#closing.push(closeStream(old));
+    this.#closing.push(closeStream(old.boom));
     const now = this.#now();
     this.#periodStart = now;
     this.#rollAt = nextLocalMidnight(now);
@@ -117,7 +117,7 @@ export class DailyRollingFile {
   flushSync(): void {
     if (this.#ended) return;
     try {
-      this.#stream.flushSync();
+      this.#stream.boom.flushSync();
     } catch {
       // not open yet, or a write in flight: nothing more can be done synchronously
     }
@@ -127,7 +127,7 @@ export class DailyRollingFile {
   async end(): Promise<void> {
     if (!this.#ended) {
       this.#ended = true;
-      this.#closing.push(closeStream(this.#stream));
+      this.#closing.push(closeStream(this.#stream.boom));
     }
     await Promise.all([...this.#closing, this.maintenance]);
   }
@@ -144,11 +144,11 @@ export class DailyRollingFile {
     }
   }
 
-  #open(): SonicBoom {
+  #open(): ByteStream {
     // Opened synchronously (once a day) so the descriptor exists before any rename can happen.
     const fd = openSync(this.activePath, 'a');
-    const stream = new sonicBoom.SonicBoom({ fd, sync: false });
-    stream.on('error', (error: Error) => this.#onError(error));
+    const stream = openByteStream(fd);
+    stream.boom.on('error', (error: Error) => this.#onError(error));
     return stream;
   }
 
