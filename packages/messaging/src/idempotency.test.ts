@@ -60,14 +60,15 @@ describe('IdempotencyGate', () => {
   test('while sending, the key holds a lease: a Java SET NX is refused, and a failed send releases it', async () => {
     const eventId = id();
     await assert.rejects(
-      gate().guard(eventId, signal, async () => {
-        const value = await redis.get(processedKeyPrefix + eventId);
-        assert.match(value ?? '', /^lease:/);
-        const pttl = await redis.pttl(processedKeyPrefix + eventId);
-        assert.ok(pttl > 0 && pttl <= 2000, 'a short lease, not a 7-day mark');
-        assert.equal(await redis.set(processedKeyPrefix + eventId, '1', 'EX', 604_800, 'NX'), null);
-        throw new Error('send failed');
-      }),
+      async () =>
+        gate().guard(eventId, signal, async () => {
+          const value = await redis.get(processedKeyPrefix + eventId);
+          assert.match(value ?? '', /^lease:/);
+          const pttl = await redis.pttl(processedKeyPrefix + eventId);
+          assert.ok(pttl > 0 && pttl <= 2000, 'a short lease, not a 7-day mark');
+          assert.equal(await redis.set(processedKeyPrefix + eventId, '1', 'EX', 604_800, 'NX'), null);
+          throw new Error('send failed');
+        }),
       /send failed/,
     );
     assert.equal(await redis.get(processedKeyPrefix + eventId), null, 'released for the retry');
@@ -87,7 +88,7 @@ describe('IdempotencyGate', () => {
   test('only the owner releases a lease', async () => {
     const eventId = id();
     const key = processedKeyPrefix + eventId;
-    await assert.rejects(
+    await assert.rejects(async () =>
       gate({ leaseMs: 1000 }).guard(eventId, signal, async () => {
         await redis.set(key, 'lease:someone-else:9', 'PX', 5000); // our lease expired, another took over
         throw new Error('late failure');
@@ -122,10 +123,11 @@ describe('IdempotencyGate', () => {
     const eventId = id();
     let seen: AbortSignal | undefined;
     await assert.rejects(
-      gate({ sendTimeoutMs: 100 }).guard(eventId, signal, (attempt) => {
-        seen = attempt;
-        return new Promise<void>(() => {});
-      }),
+      async () =>
+        gate({ sendTimeoutMs: 100 }).guard(eventId, signal, (attempt) => {
+          seen = attempt;
+          return new Promise<void>(() => {});
+        }),
       { name: 'HandlerTimeoutError' },
     );
     assert.equal(seen?.aborted, true, 'the send was told to stop');
@@ -150,7 +152,7 @@ describe('IdempotencyGate', () => {
     await redis.set(processedKeyPrefix + eventId, 'lease:other-instance:1', 'PX', 60_000);
     const stopping = new AbortController();
     let sends = 0;
-    const guarded = gate().guard(eventId, stopping.signal, async () => void sends++);
+    const guarded = Promise.resolve(gate().guard(eventId, stopping.signal, async () => void sends++));
     stopping.abort();
     await assert.rejects(guarded, { name: 'HandlingAbortedError' });
     assert.equal(sends, 0);
@@ -166,7 +168,7 @@ describe('IdempotencyGate', () => {
     const stopped = new AbortController();
     stopped.abort();
     await assert.rejects(
-      gate().guard(before, stopped.signal, async () => assert.fail('no send after the stop')),
+      async () => gate().guard(before, stopped.signal, async () => assert.fail('no send after the stop')),
       { name: 'HandlingAbortedError' },
     );
     assert.equal(
@@ -221,7 +223,7 @@ describe('IdempotencyGate with write-behind done marks', () => {
     const g = behind({ busyPollMs: 60_000 });
     const eventId = id();
     let sends = 0;
-    const first = g.guard(eventId, signal, async () => void sends++);
+    const first = Promise.resolve(g.guard(eventId, signal, async () => void sends++));
     const second = first.then(() => g.guard(eventId, signal, async () => void sends++));
     assert.deepEqual(await Promise.all([first, second]), ['SENT', 'DUPLICATE']);
     assert.equal(sends, 1);

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Deadlines } from './consumer/deadlines.ts';
 import { HandlingAbortedError, sleep } from './consumer/errors.ts';
+import { isPromise, type MaybePromise } from './consumer/maybe-async.ts';
 import { type OutageTracker, waitOut } from './consumer/outage.ts';
 
 export const processedKeyPrefix = 'notification:processed:event:';
@@ -100,13 +101,22 @@ const abandonScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Leases taken together (`prefetch`): one script call, one answer for all. */
+interface LeaseBatch {
+  /** The begin script's answer per event, once it came; stays undefined when Redis could not be asked. */
+  states: readonly string[] | undefined;
+  /** Settles (never rejects) once `states` is known or known to be missing. */
+  answered: Promise<void>;
+}
+
 /** A lease taken ahead of the record's turn (`prefetch`), claimed by `guard`. */
 interface Prefetched {
   token: string;
   /** When the lease was asked for (`Date.now()`). */
   at: number;
-  /** The begin script's answer; undefined when Redis could not be asked. */
-  state: Promise<string | undefined>;
+  batch: LeaseBatch;
+  /** This event's place in the batch. */
+  index: number;
 }
 
 interface GateCommands {
@@ -127,6 +137,11 @@ interface DoneBatch {
   writeNow(): void;
 }
 
+/**
+ * Most leases taken in one script call: Redis runs nothing else while a script runs, and a call per
+ * 256 keys keeps that under a millisecond.
+ */
+const LEASE_BATCH_MAX = 256;
 /** How long write-behind done marks gather before they are written, at most. */
 const DONE_BATCH_MS = 2;
 /** Most done marks written in one call. */
@@ -177,15 +192,39 @@ export class IdempotencyGate {
    * the record. `signal` ends the waiting (HandlingAbortedError) and keeps a send from starting, but a
    * send under way is not cut by it: it runs to its end or its own bound, so that its outcome is known
    * and, when it worked, its done mark is written.
+   *
+   * Synchronous in the usual case of a busy partition: the lease was taken ahead (`prefetch`) and its
+   * answer is in, the send finishes synchronously (the log notifier) and the done mark is written
+   * behind. Then the result comes back as it is, not as a promise (see `consumer/maybe-async.ts`).
    */
-  async guard(
+  guard(
     eventId: string,
     signal: AbortSignal,
-    send: (signal?: AbortSignal) => Promise<void>,
-  ): Promise<GateResult> {
+    send: (signal: AbortSignal) => MaybePromise<void>,
+  ): MaybePromise<GateResult> {
     const key = processedKeyPrefix + eventId;
     const prefetched = this.#prefetched.get(eventId);
+    if (prefetched === undefined) return this.#guardWaiting(eventId, key, undefined, signal, send);
     this.#prefetched.delete(eventId);
+    if (
+      prefetched.batch.states?.[prefetched.index] === 'ACQUIRED' &&
+      this.#isFresh(prefetched) &&
+      !this.#markPending.has(eventId) &&
+      !signal.aborted
+    ) {
+      return this.#sendHoldingLease(eventId, key, prefetched.token, signal, send);
+    }
+    return this.#guardWaiting(eventId, key, prefetched, signal, send);
+  }
+
+  /** `guard` when the lease is not known to be ours yet: asks Redis, waits, then sends. */
+  async #guardWaiting(
+    eventId: string,
+    key: string,
+    prefetched: Prefetched | undefined,
+    signal: AbortSignal,
+    send: (signal: AbortSignal) => MaybePromise<void>,
+  ): Promise<GateResult> {
     const token = prefetched?.token ?? this.#newToken();
     // The same event sent a moment ago by this process, its done mark not yet written: wait for the
     // mark, then ask Redis (which answers DONE), instead of polling our own lease as another's.
@@ -193,10 +232,11 @@ export class IdempotencyGate {
     if (markPending) await markPending;
     // A lease taken ahead is used while at least half its lifetime is left; an older one is renewed by
     // the begin script below (the owner's token takes its own lease again).
-    let state =
-      prefetched && !markPending && Date.now() - prefetched.at < this.#options.leaseMs / 2
-        ? await prefetched.state
-        : undefined;
+    let state: string | undefined;
+    if (prefetched && !markPending && this.#isFresh(prefetched)) {
+      await prefetched.batch.answered;
+      state = prefetched.batch.states?.[prefetched.index];
+    }
     for (;;) {
       state ??= await this.#redisCall(() => this.#redis.gateBegin(key, token, this.#options.leaseMs), signal);
       if (state === 'DONE') return 'DUPLICATE';
@@ -209,17 +249,52 @@ export class IdempotencyGate {
       await this.#redis.gateAbandon(key, token).catch(() => 0);
       throw new HandlingAbortedError('stopped before the send');
     }
+    return this.#sendHoldingLease(eventId, key, token, signal, send);
+  }
+
+  /** Sends under the lease `token` holds, then marks the event done (or gives the lease back on failure). */
+  #sendHoldingLease(
+    eventId: string,
+    key: string,
+    token: string,
+    signal: AbortSignal,
+    send: (signal: AbortSignal) => MaybePromise<void>,
+  ): MaybePromise<GateResult> {
+    let sending: MaybePromise<void>;
     try {
-      await (this.#sendDeadlines ? this.#sendDeadlines.run(send) : send(neverAborted));
+      sending = this.#sendDeadlines ? this.#sendDeadlines.run(send) : send(neverAborted);
     } catch (error) {
-      await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
-      throw error;
+      return this.#abandonAndFail(key, token, signal, error);
     }
-    if (this.#options.writeBehind) this.#markDoneLater(eventId, key);
-    else {
-      await this.#redisCall(() => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds), signal);
+    if (isPromise(sending)) {
+      return sending.then(
+        () => this.#markDone(eventId, key, token, signal),
+        (error: unknown) => this.#abandonAndFail(key, token, signal, error),
+      );
     }
-    return 'SENT';
+    return this.#markDone(eventId, key, token, signal);
+  }
+
+  #markDone(eventId: string, key: string, token: string, signal: AbortSignal): MaybePromise<GateResult> {
+    if (this.#options.writeBehind) {
+      this.#markDoneLater(eventId, key);
+      return 'SENT';
+    }
+    return this.#redisCall(
+      () => this.#redis.gateComplete(key, token, this.#options.doneTtlSeconds),
+      signal,
+    ).then(() => 'SENT' as const);
+  }
+
+  /** A failed send: the lease is given back (waiting out a Redis outage), then the send's error rethrown. */
+  async #abandonAndFail(key: string, token: string, signal: AbortSignal, error: unknown): Promise<never> {
+    await this.#redisCall(() => this.#redis.gateAbandon(key, token), signal);
+    throw error;
+  }
+
+  /** A lease taken ahead is claimed as it is while at least half its lifetime is left. */
+  #isFresh(prefetched: Prefetched): boolean {
+    return Date.now() - prefetched.at < this.#options.leaseMs / 2;
   }
 
   /**
@@ -300,27 +375,39 @@ export class IdempotencyGate {
   }
 
   /**
-   * Takes the leases of events whose records are next in line, in one round trip (one script call), so that
-   * `guard` finds them taken instead of asking Redis for each record in turn. Nothing else changes: each
-   * event is still sent only after its own lease is held, one record after the other, and its done mark
-   * is written before `guard` returns. A lease taken this way and never claimed must be given back with
-   * `release` (the lane dropped the record); if the process dies, it expires like any other.
+   * Takes the leases of events whose records are waiting for their turn, in one round trip (a script
+   * call per `LEASE_BATCH_MAX` events), so that `guard` finds them taken instead of asking Redis for each
+   * record in turn. Nothing else changes: each event is still sent only after its own lease is held, one
+   * record after the other, and its done mark is written (or, write-behind, settled before the commit).
+   * A lease taken this way and never claimed must be given back with `release` (the lane dropped the
+   * record); if the process dies, it expires like any other.
    */
   prefetch(eventIds: readonly string[]): void {
     // An event twice in the window (a duplicate record) is prefetched once; its second record asks Redis.
     const fresh = [...new Set(eventIds)].filter((eventId) => !this.#prefetched.has(eventId));
-    if (fresh.length === 0) return;
+    for (let start = 0; start < fresh.length; start += LEASE_BATCH_MAX) {
+      this.#takeLeases(fresh.slice(start, start + LEASE_BATCH_MAX));
+    }
+  }
+
+  /** One script call taking the leases of `eventIds` (none of them prefetched yet). */
+  #takeLeases(eventIds: readonly string[]): void {
     const at = Date.now();
     const first = this.#attempts + 1;
-    this.#attempts += fresh.length;
-    const keys = fresh.map((eventId) => processedKeyPrefix + eventId);
-    const answers = this.#redis
+    this.#attempts += eventIds.length;
+    const keys = eventIds.map((eventId) => processedKeyPrefix + eventId);
+    const batch: LeaseBatch = { states: undefined, answered: Promise.resolve() };
+    batch.answered = this.#redis
       .gateBeginMany(keys.length, ...keys, this.#options.leaseMs, this.#tokenPrefix, first)
-      .catch((): string[] => []);
-    fresh.forEach((eventId, index) => {
-      const state = answers.then((states) => states[index]);
-      this.#prefetched.set(eventId, { token: this.#tokenOf(first + index), at, state });
-    });
+      .then(
+        (states) => {
+          batch.states = states;
+        },
+        () => {}, // no answer: each record's guard asks Redis itself
+      );
+    for (let index = 0; index < eventIds.length; index++) {
+      this.#prefetched.set(eventIds[index]!, { token: this.#tokenOf(first + index), at, batch, index });
+    }
   }
 
   /** Gives back the leases `prefetch` took for events that will not be handled here (best effort). */
@@ -329,9 +416,10 @@ export class IdempotencyGate {
       const prefetched = this.#prefetched.get(eventId);
       if (!prefetched) continue;
       this.#prefetched.delete(eventId);
-      void prefetched.state.then((state) => {
-        if (state === 'ACQUIRED') {
-          return this.#redis.gateAbandon(processedKeyPrefix + eventId, prefetched.token).catch(() => 0);
+      const { batch, index, token } = prefetched;
+      void batch.answered.then(() => {
+        if (batch.states?.[index] === 'ACQUIRED') {
+          return this.#redis.gateAbandon(processedKeyPrefix + eventId, token).catch(() => 0);
         }
         return 0;
       });

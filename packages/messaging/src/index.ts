@@ -13,6 +13,7 @@ export {
   readDeadLetterHeaders,
 } from './consumer/dead-letter.ts';
 export { HandlingAbortedError, isAbort, PoisonRecordError, sleep } from './consumer/errors.ts';
+export { isPromise, type MaybePromise, tryStep } from './consumer/maybe-async.ts';
 export { OutageBoard, type OutageTracker, waitOut } from './consumer/outage.ts';
 export { isOutage, isRetryable, OutageError, type RetryOptions, retry } from './consumer/retry.ts';
 export { HandlerTimeoutError, timeout } from './consumer/timeout.ts';

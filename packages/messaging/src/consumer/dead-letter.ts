@@ -6,9 +6,10 @@
  */
 import type { KafkaPublisher } from '../publisher.ts';
 import { isAbort } from './errors.ts';
+import { tryStep } from './maybe-async.ts';
 import { type OutageTracker, waitOut } from './outage.ts';
 import { isOutage } from './retry.ts';
-import type { ConsumedRecord, Middleware } from './types.ts';
+import type { ConsumedRecord, Middleware, Outcome } from './types.ts';
 
 export const DltHeaders = {
   exceptionFqcn: 'kafka_dlt-exception-fqcn',
@@ -39,44 +40,42 @@ export interface DeadLetterOptions {
 }
 
 export function deadLetter(options: DeadLetterOptions): Middleware {
-  return (next) => async (record, signal) => {
-    try {
-      return await next(record, signal);
-    } catch (failure) {
-      if (isAbort(failure) || isOutage(failure)) throw failure;
-      const error = failure instanceof Error ? failure : new Error(String(failure));
-      const topic = options.dlqTopicOf(record.topic);
-      const headers = deadLetterHeaders(record, error, options.consumerGroup);
-      const publish = (value: Buffer | null, extra: Array<[string, Buffer]> = []) =>
-        options.publisher.send({
-          topic,
-          partition: record.partition,
-          key: record.key,
-          value,
-          headers: [...headers, ...extra],
-        });
-      await waitOut(
-        async () => {
-          try {
-            await publish(record.value);
-          } catch (publishError) {
-            if (!isRefusedRecord(publishError)) throw publishError;
-            // The broker will never take this dead letter (e.g. the value plus our headers is over its
-            // size limit): store the coordinates and the reason without the value, so the partition moves on.
-            const size = Buffer.from(String(record.value?.length ?? 0), 'utf8');
-            await publish(null, [[DeadLetterValueOmittedHeader, size]]);
-          }
-        },
-        { component: `kafka:${topic}`, tracker: options.tracker, signal },
-      );
-      options.onDeadLettered?.(record, error, topic);
-      return {
-        status: 'DEAD_LETTERED' as const,
-        detail: `${error.name}: ${error.message}`,
-        eventId: (error as { eventId?: string }).eventId,
-      };
-    }
+  /** A record whose handling failed for good becomes a dead letter; waits out a broker outage. */
+  const recover = async (record: ConsumedRecord, signal: AbortSignal, failure: unknown): Promise<Outcome> => {
+    if (isAbort(failure) || isOutage(failure)) throw failure;
+    const error = failure instanceof Error ? failure : new Error(String(failure));
+    const topic = options.dlqTopicOf(record.topic);
+    const headers = deadLetterHeaders(record, error, options.consumerGroup);
+    const publish = (value: Buffer | null, extra: Array<[string, Buffer]> = []) =>
+      options.publisher.send({
+        topic,
+        partition: record.partition,
+        key: record.key,
+        value,
+        headers: [...headers, ...extra],
+      });
+    await waitOut(
+      async () => {
+        try {
+          await publish(record.value);
+        } catch (publishError) {
+          if (!isRefusedRecord(publishError)) throw publishError;
+          // The broker will never take this dead letter (e.g. the value plus our headers is over its
+          // size limit): store the coordinates and the reason without the value, so the partition moves on.
+          const size = Buffer.from(String(record.value?.length ?? 0), 'utf8');
+          await publish(null, [[DeadLetterValueOmittedHeader, size]]);
+        }
+      },
+      { component: `kafka:${topic}`, tracker: options.tracker, signal },
+    );
+    options.onDeadLettered?.(record, error, topic);
+    return {
+      status: 'DEAD_LETTERED' as const,
+      detail: `${error.name}: ${error.message}`,
+      eventId: (error as { eventId?: string }).eventId,
+    };
   };
+  return (next) => (record, signal) => tryStep(next, record, signal, recover);
 }
 
 /**

@@ -65,12 +65,13 @@ describe('Deadlines', () => {
     assert.equal(await second, 'in time');
   });
 
-  test('a failing operation passes its own error on, thrown or rejected', async () => {
+  test('a failing operation passes its own error on: thrown at once, or rejected', async () => {
     const deadlines = new Deadlines(1000);
-    await assert.rejects(
-      deadlines.run(() => {
-        throw new Error('thrown at once');
-      }),
+    assert.throws(
+      () =>
+        deadlines.run(() => {
+          throw new Error('thrown at once');
+        }),
       /thrown at once/,
     );
     await assert.rejects(
@@ -79,6 +80,19 @@ describe('Deadlines', () => {
       }),
       /rejected/,
     );
+  });
+
+  test('an operation that finishes synchronously gives its value at once, holding no timer', () => {
+    const deadlines = new Deadlines(10_000);
+    const before = timers();
+    let seen: AbortSignal | undefined;
+    const value = deadlines.run((signal) => {
+      seen = signal;
+      return 'sent';
+    });
+    assert.equal(value, 'sent', 'the value itself, not a promise');
+    assert.equal(seen?.aborted, false);
+    assert.equal(timers(), before, 'nothing keeps the process alive for it');
   });
 
   test('the shared timer keeps the process alive only while one of its operations runs', async () => {

@@ -9,6 +9,7 @@
  * never earlier. When the timer fires, the operations of that window still running reject with
  * HandlerTimeoutError and the shared signal aborts (operations that already finished ignore it).
  */
+import { isPromise, type MaybePromise } from './maybe-async.ts';
 import { HandlerTimeoutError } from './timeout.ts';
 
 interface Window {
@@ -35,9 +36,17 @@ export class Deadlines {
     this.#what = what;
   }
 
-  /** Runs `operation` with a signal that aborts when its time is up; rejects with HandlerTimeoutError then. */
-  run<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation` with a signal that aborts when its time is up; rejects with HandlerTimeoutError
+   * then. An operation that finishes synchronously (returns its value or throws) is done: its value
+   * comes back as it is, or its error is thrown, without a promise.
+   */
+  run<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  run<T>(operation: (signal: AbortSignal) => MaybePromise<T>): MaybePromise<T>;
+  run<T>(operation: (signal: AbortSignal) => MaybePromise<T>): MaybePromise<T> {
     const window = this.#current();
+    const pending = operation(window.controller.signal);
+    if (!isPromise(pending)) return pending;
     return new Promise<T>((resolve, reject) => {
       if (window.running.size === 0) window.timer?.ref();
       window.running.add(reject);
@@ -45,14 +54,6 @@ export class Deadlines {
         window.running.delete(reject);
         if (window.running.size === 0) window.timer?.unref();
       };
-      let pending: Promise<T>;
-      try {
-        pending = operation(window.controller.signal);
-      } catch (error) {
-        done();
-        reject(error);
-        return;
-      }
       pending.then(
         (value) => {
           done();
@@ -84,7 +85,7 @@ export class Deadlines {
       window.controller.abort(error);
       for (const reject of window.running) reject(error);
       window.running.clear();
-    }, this.#ms + this.#windowMs);
+    }, this.#ms + this.#windowMs).unref(); // held only while an operation of the window runs (`run`)
     return window;
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sleep } from './errors.ts';
-import { FINAL_COMMIT_WAIT_MS, LOOKAHEAD, PartitionLane } from './partition-lane.ts';
+import { FINAL_COMMIT_WAIT_MS, PartitionLane } from './partition-lane.ts';
 import type { ConsumedRecord, Outcome } from './types.ts';
 
 function record(offset: number, partition = 0): ConsumedRecord {
@@ -208,20 +208,20 @@ describe('PartitionLane', () => {
     assert.equal(lane.pressing, false);
   });
 
-  test('tells prepare about the records next in line, in order, and discard about those it drops', async () => {
-    const prepared: bigint[] = [];
+  test('tells prepare about records as they arrive (those offered together in one call) before they are handled, and discard about those it drops', async () => {
+    const prepareCalls: bigint[][] = [];
     const discarded: bigint[] = [];
     const handled: bigint[] = [];
     const gate = deferred();
-    let preparedWhileHandlingOne = 0;
+    let handledBeforePrepared = 0;
     const lane = new PartitionLane(
       't',
       0,
       { maxQueuedRecords: 1000, maxQueuedBytes: 1 << 24 },
       {
         handle: async (r) => {
+          if (!prepareCalls.flat().includes(r.offset)) handledBeforePrepared++;
           await gate.promise;
-          if (r.offset === 1n) preparedWhileHandlingOne = prepared.length;
           handled.push(r.offset);
           return sent;
         },
@@ -229,24 +229,35 @@ describe('PartitionLane', () => {
         outcome: () => {},
         stalled: () => {},
         rewind: () => {},
-        prepare: (records) => prepared.push(...records.map((r) => r.offset)),
+        prepare: (records) => prepareCalls.push(records.map((r) => r.offset)),
         discard: (records) => discarded.push(...records.map((r) => r.offset)),
       },
     );
-    const total = LOOKAHEAD * 2;
-    for (let offset = 0; offset < total; offset++) lane.offer(record(offset));
+    // A fetch's records are offered one by one in one go. The first starts at once (prepared alone); the
+    // others are prepared in one call once they are all queued.
+    for (let offset = 0; offset < 300; offset++) lane.offer(record(offset));
+    assert.deepEqual(prepareCalls, [[0n]], 'the first record, prepared alone as it arrived');
     await tick();
-    assert.deepEqual(prepared, [0n], 'the first record was prepared alone, as it arrived');
-    gate.resolve();
-    while (handled.length < LOOKAHEAD) await tick();
+    assert.equal(prepareCalls.length, 2);
     assert.deepEqual(
-      prepared,
-      prepared.map((_, index) => BigInt(index)),
-      'each record prepared once, in offset order',
+      prepareCalls[1],
+      Array.from({ length: 299 }, (_, index) => BigInt(index + 1)),
+      'all the others in one call, in offset order',
     );
-    assert.equal(preparedWhileHandlingOne, 1 + LOOKAHEAD, 'the next LOOKAHEAD records, prepared in one go');
+    // A later fetch, while the first record is still being handled: its records in a call of their own.
+    for (let offset = 300; offset < 400; offset++) lane.offer(record(offset));
+    await tick();
+    assert.equal(prepareCalls.length, 3);
+    assert.deepEqual(
+      prepareCalls[2],
+      Array.from({ length: 100 }, (_, index) => BigInt(300 + index)),
+    );
+    gate.resolve();
+    while (handled.length < 200) await tick();
+    assert.equal(handledBeforePrepared, 0, 'no record was handled before it was prepared');
     await lane.stop(1000);
-    const unhandled = prepared.filter((offset) => !handled.includes(offset));
+    const unhandled = prepareCalls.flat().filter((offset) => !handled.includes(offset));
+    assert.ok(unhandled.length > 0, 'the stop left prepared records unhandled');
     assert.deepEqual(discarded, unhandled, 'prepared but never handled: discarded');
   });
   test('commitIntervalMs: commits at most that often, always the last handled record, and on stop', async () => {

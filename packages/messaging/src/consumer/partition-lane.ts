@@ -13,6 +13,7 @@
  * so records are not fetched, decoded and dropped over and over.
  */
 import { isAbort, sleep } from './errors.ts';
+import { isPromise } from './maybe-async.ts';
 import type { ConsumedRecord, Outcome, RecordHandler } from './types.ts';
 
 export interface LaneLimits {
@@ -46,17 +47,15 @@ export interface LaneHooks {
    */
   pressure?(on: boolean): void;
   /**
-   * Told, in order, about the records next in line (up to `LOOKAHEAD` ahead of the one being handled)
-   * before their turn, so that work for several of them can be batched (the idempotency gate takes
-   * their leases in one round trip). Handling itself stays one record after the other.
+   * Told, in order, about records as they arrive, those offered in one go (a fetch's records for this
+   * partition) in one call, before the first of them is handled: work for all of them can be started
+   * together, well ahead of their turn (the idempotency gate takes their leases in one round trip).
+   * Handling itself stays one record after the other.
    */
   prepare?(records: readonly ConsumedRecord[]): void;
   /** Told about prepared records that will not be handled here after all (the lane stopped). */
   discard?(records: readonly ConsumedRecord[]): void;
 }
-
-/** How many records ahead of the current one `prepare` hears about. */
-export const LOOKAHEAD = 256;
 
 type LaneState = 'flowing' | 'full' | 'rewinding';
 
@@ -102,6 +101,8 @@ export class PartitionLane {
   #pressing = false;
   /** Queue index up to which records were given to `prepare`. */
   #prepared = 0;
+  /** `#arrived` is due (records were offered in this turn). */
+  #arrivalDue = false;
   #stopping = false;
 
   constructor(topic: string, partition: number, limits: LaneLimits, hooks: LaneHooks) {
@@ -168,9 +169,22 @@ export class PartitionLane {
       this.#pressing = true;
       this.#hooks.pressure?.(true);
     }
+    if (!this.#arrivalDue) {
+      this.#arrivalDue = true;
+      queueMicrotask(this.#arrived);
+    }
     if (!this.#running) this.#running = this.#drain();
     return true;
   }
+
+  /**
+   * Runs once the records offered in one go (a fetch's records are offered one by one, synchronously)
+   * are all queued: they are prepared together, in one call.
+   */
+  readonly #arrived = (): void => {
+    this.#arrivalDue = false;
+    if (!this.#stopping) this.#prepareQueued();
+  };
 
   /**
    * Stops the lane. The handler's signal aborts at once: nothing waits any more (a retry's back-off,
@@ -212,12 +226,16 @@ export class PartitionLane {
         await yieldToEventLoop();
         ranSince = performance.now();
       }
-      this.#prepareAhead();
+      // A record is never handled unprepared: the first one of a burst into an idle lane starts at
+      // once, prepared alone; the rest of the burst is prepared together when it is all queued.
+      if (this.#prepared <= this.#head) this.#prepareQueued();
       const record = this.#queue[this.#head]!;
       const started = performance.now();
       let outcome: Outcome;
       try {
-        outcome = await this.#hooks.handle(record, this.#abort.signal);
+        // A record handled synchronously is not awaited: the lane goes on to the next one at once.
+        const handled = this.#hooks.handle(record, this.#abort.signal);
+        outcome = isPromise(handled) ? await handled : handled;
       } catch (error) {
         if (isAbort(error) || this.#abort.signal.aborted) break;
         this.#hooks.stalled(record, error, stallDelay);
@@ -296,13 +314,12 @@ export class PartitionLane {
     }
   }
 
-  /** Tops up the prepared window once less than half of it is left. */
-  #prepareAhead(): void {
+  /** Gives `prepare` the queued records it has not seen yet, in one call. */
+  #prepareQueued(): void {
     const prepare = this.#hooks.prepare;
     if (!prepare) return;
     const from = Math.max(this.#prepared, this.#head);
-    if (from - this.#head > LOOKAHEAD / 2) return;
-    const to = Math.min(this.#queue.length, this.#head + LOOKAHEAD);
+    const to = this.#queue.length;
     if (to <= from) return;
     this.#prepared = to;
     prepare(this.#queue.slice(from, to));

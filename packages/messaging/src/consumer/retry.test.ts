@@ -33,7 +33,7 @@ describe('retry', () => {
       attempts.push(performance.now());
       throw new Error('send failed');
     });
-    await assert.rejects(handler(record, signal), /send failed/);
+    await assert.rejects(async () => handler(record, signal), /send failed/);
     assert.equal(attempts.length, 4);
     for (let i = 1; i < attempts.length; i++) assert.ok(attempts[i]! - attempts[i - 1]! >= 25);
     assert.deepEqual(failures, [
@@ -61,7 +61,10 @@ describe('retry', () => {
         calls++;
         throw error;
       });
-      await assert.rejects(handler(record, signal), (e) => e === error);
+      await assert.rejects(
+        async () => handler(record, signal),
+        (e) => e === error,
+      );
       assert.equal(calls, 1);
     }
   });
@@ -76,7 +79,7 @@ describe('timeout', () => {
           seen = s;
         }),
     );
-    await assert.rejects(handler(record, signal), HandlerTimeoutError);
+    await assert.rejects(async () => handler(record, signal), HandlerTimeoutError);
     assert.equal(seen?.aborted, true);
   });
 });

@@ -4,7 +4,8 @@
  * partition. Poison records skip the retries (they would fail the same way every time).
  */
 import { isAbort, PoisonRecordError, sleep } from './errors.ts';
-import type { ConsumedRecord, Middleware } from './types.ts';
+import { tryStep } from './maybe-async.ts';
+import type { ConsumedRecord, Middleware, Outcome } from './types.ts';
 
 export interface RetryOptions {
   /** Pause between two attempts. */
@@ -35,16 +36,25 @@ export function isOutage(error: unknown): error is OutageError {
 }
 
 export function retry(options: RetryOptions): Middleware {
-  return (next) => async (record, signal) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await next(record, signal);
-      } catch (error) {
+  return (next) => {
+    const retrying = async (
+      record: ConsumedRecord,
+      signal: AbortSignal,
+      error: unknown,
+    ): Promise<Outcome> => {
+      for (let attempt = 1; ; attempt++) {
         const willRetry = isRetryable(error) && attempt <= options.maxRetries;
         if (isRetryable(error)) options.onAttemptFailed?.(record, error, attempt, willRetry);
         if (!willRetry) throw error;
         await sleep(options.backoffMs, signal);
+        try {
+          return await next(record, signal);
+        } catch (failure) {
+          error = failure;
+        }
       }
-    }
+    };
+    // The first attempt runs as it comes, synchronously when the handler finishes so.
+    return (record, signal) => tryStep(next, record, signal, retrying);
   };
 }

@@ -2,6 +2,7 @@
  * Bounds every handler attempt: a send that hangs must not hold its partition forever. The attempt's
  * signal is aborted when the time is up, so a well-behaved handler also stops its I/O.
  */
+import type { MaybePromise } from './maybe-async.ts';
 import type { Middleware } from './types.ts';
 
 export class HandlerTimeoutError extends Error {
@@ -19,7 +20,7 @@ export function timeout(ms: number): Middleware {
 export async function withinTimeout<T>(
   ms: number,
   signal: AbortSignal,
-  run: (signal: AbortSignal) => Promise<T>,
+  run: (signal: AbortSignal) => MaybePromise<T>,
   what = 'handler',
 ): Promise<T> {
   const attempt = new AbortController();

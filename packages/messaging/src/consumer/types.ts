@@ -1,3 +1,5 @@
+import type { MaybePromise } from './maybe-async.ts';
+
 /**
  * The record shape the consume path works with, independent of the Kafka client library, and the
  * outcome every handler reports.
@@ -41,8 +43,11 @@ export interface Outcome {
   context?: Record<string, string> | undefined;
 }
 
-/** Handles one record to its end; throwing means this attempt failed. */
-export type RecordHandler = (record: ConsumedRecord, signal: AbortSignal) => Promise<Outcome>;
+/**
+ * Handles one record to its end; throwing (or rejecting) means this attempt failed. A handler that
+ * finished synchronously returns the outcome itself rather than a promise of it (see `maybe-async.ts`).
+ */
+export type RecordHandler = (record: ConsumedRecord, signal: AbortSignal) => MaybePromise<Outcome>;
 
 /** Wraps a handler with one concern (retry, timeout, dead-lettering, ...). */
 export type Middleware = (next: RecordHandler) => RecordHandler;

@@ -43,9 +43,9 @@ function memoryGate() {
   const done = new Set<string>();
   return {
     done,
-    async guard(eventId: string, _signal: AbortSignal, send: () => Promise<void>) {
+    async guard(eventId: string, signal: AbortSignal, send: (signal: AbortSignal) => void | Promise<void>) {
       if (done.has(eventId)) return 'DUPLICATE' as const;
-      await send();
+      await send(signal);
       done.add(eventId);
       return 'SENT' as const;
     },
@@ -96,7 +96,7 @@ describe('the notification handler', () => {
     });
     const record = { ...orderRecord('x'), value: Buffer.from('not json') };
     await assert.rejects(
-      handler(record, signal),
+      async () => handler(record, signal),
       (e) => e instanceof PoisonRecordError && e.reason === 'NOT_JSON',
     );
     const wrongType = {
@@ -104,7 +104,7 @@ describe('the notification handler', () => {
       headers: [['__TypeId__', Buffer.from('com.example.common.event.ProductCreatedEvent')] as const],
     };
     await assert.rejects(
-      handler(wrongType, signal),
+      async () => handler(wrongType, signal),
       (e) => e instanceof PoisonRecordError && e.reason === 'TYPE_MISMATCH',
     );
   });
@@ -119,7 +119,7 @@ describe('the notification handler', () => {
       decode: { maxBytes: 1 << 20, javaClassNames },
     });
     await assert.rejects(
-      handler(orderRecord('fail-user-1'), signal),
+      async () => handler(orderRecord('fail-user-1'), signal),
       (e) =>
         e instanceof EventHandlingError &&
         e.eventId === '11111111-1111-4111-8111-111111111111' &&

@@ -13,7 +13,7 @@ export class FailureSimulatingNotifier implements Notifier {
     this.#inner = inner;
   }
 
-  send(notification: Notification, signal: AbortSignal): Promise<void> {
+  send(notification: Notification, signal: AbortSignal): void | Promise<void> {
     const trigger = notification.kind === 'PRODUCT_CREATED' ? 'productName' : 'customerId';
     const value = notification.event[trigger];
     if (typeof value === 'string' && value.startsWith(simulatedFailurePrefix)) {

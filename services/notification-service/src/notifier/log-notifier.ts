@@ -12,7 +12,7 @@ export class LogNotifier implements Notifier {
     this.#line = lineWriter(logger.child({ notifier: 'log' }), 'info', ['kind', 'eventId', 'subjectId']);
   }
 
-  async send(notification: Notification): Promise<void> {
+  send(notification: Notification): void {
     this.#line([notification.kind, notification.eventId, notification.subjectId], notification.message);
   }
 }

@@ -26,8 +26,12 @@ export interface Notification {
 }
 
 export interface Notifier {
-  /** Sends the notification; resolves when it was accepted, throws when it was not. */
-  send(notification: Notification, signal: AbortSignal): Promise<void>;
+  /**
+   * Sends the notification: returns (or resolves) when it was accepted, throws (or rejects) when it was
+   * not. A notifier that is done at once returns nothing rather than a promise (the log notifier), so the
+   * record goes on without waiting for a turn of the event loop.
+   */
+  send(notification: Notification, signal: AbortSignal): void | Promise<void>;
 }
 
 /** The downstream refused or failed the notification. */
