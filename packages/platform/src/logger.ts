@@ -3,13 +3,13 @@
  * `<logDir>/<service>/application.log` (rolled daily, see `rolling-file.ts`), as the original's
  * logback configuration did.
  *
- * Both destinations are asynchronous sonic-boom streams, so logging never waits on a disk or a pipe;
+ * Both destinations are written asynchronously (`fd-writer.ts`), so logging never waits on a disk or a pipe;
  * `flushLogger` (at shutdown) drains and closes them, and a process `exit` hook writes what is still
  * buffered synchronously if the process ends some other way. Secret-looking fields are redacted and
  * e-mail fields masked before a line is serialised, whatever the caller passes in.
  */
 import { type Logger, pino } from 'pino';
-import { openByteStream } from './byte-stream.ts';
+import { FdWriter } from './fd-writer.ts';
 import { formatLogLine } from './log-format.ts';
 import { maskEmail } from './mask.ts';
 import { DailyRollingFile } from './rolling-file.ts';
@@ -125,14 +125,13 @@ function copyOf(source: Record<string, unknown>): Record<string, unknown> {
 /**
  * Fans lines out to several sinks; owns their shutdown. Chunk sinks (stdout, the file) get the lines of
  * the last few milliseconds as one write (`FLUSH_MS`, or sooner past `FLUSH_BYTES`): a write per line
- * cost more than building the line did (sonic-boom measures its whole pending buffer on every write, and
- * every asynchronous write wakes a thread-pool thread). The chunk is encoded to UTF-8 once, here, and the
+ * cost more than building the line did (every asynchronous write wakes a thread-pool thread). The chunk is encoded to UTF-8 once, here, and the
  * same bytes go to every chunk sink (each encoding a string of its own was a tenth of the consume path).
  * Other sinks (pretty console, test captures) get each line at once, as it is logged. Buffered lines are
  * written at shutdown and at exit.
  */
 const FLUSH_MS = 10;
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_BYTES = 256 * 1024;
 
 class LogTee {
   readonly sinks: LogSink[];
@@ -207,22 +206,17 @@ function installExitHook(): void {
 }
 
 function stdoutSink(pretty: boolean): LogSink {
-  const { boom, write } = openByteStream(1);
-  // EPIPE (stdout closed by `| head`) and similar must not crash the service.
-  boom.on('error', () => {});
+  // EPIPE (stdout closed by `| head`) and similar must not crash the service: the chunk is dropped.
+  const stdout = new FdWriter(1);
   const color = pretty && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const write = (bytes: Buffer) => stdout.write(bytes);
   const lines: Pick<LogSink, 'write' | 'writeChunk'> = pretty
     ? { write: (line) => write(Buffer.from(`${formatLogLine(line.trimEnd(), { color })}\n`)) }
     : { write: (line) => write(Buffer.from(line)), writeChunk: write };
   return {
     ...lines,
-    flushSync: () => boom.flushSync(),
-    end: () =>
-      new Promise<void>((resolve) => {
-        boom.once('close', () => resolve());
-        boom.once('error', () => resolve());
-        boom.end();
-      }),
+    flushSync: () => stdout.flushSync(),
+    end: () => stdout.idle(),
   };
 }
 

@@ -4,16 +4,15 @@
  * `application.YYYY-MM-DD.log` (the day its lines belong to) and starts a new one; only the newest
  * `maxArchives` archives are kept.
  *
- * Writes go through sonic-boom asynchronously, so the hot path never blocks on the disk. The roll
+ * Writes are asynchronous (`fd-writer.ts`), so the hot path never blocks on the disk. The roll
  * itself is synchronous (a rename and an open, once a day) and safe with writes in flight: on POSIX a
  * renamed file keeps its inode, so lines still buffered for the old descriptor land in the archive,
  * where they belong. Pruning runs in the background. The clock is injectable for tests.
  */
-import { existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SonicBoom } from 'sonic-boom';
-import { type ByteStream, openByteStream } from './byte-stream.ts';
+import { FdWriter } from './fd-writer.ts';
 
 export interface RollingFileOptions {
   /** Directory of the files, created if missing (e.g. `logs/order-service`). */
@@ -63,7 +62,7 @@ export class DailyRollingFile {
   readonly #onError: (error: Error) => void;
   readonly #archivePattern: RegExp;
   readonly #closing: Promise<void>[] = [];
-  #stream: ByteStream;
+  #stream: FdWriter;
   #periodStart: number;
   #rollAt: number;
   #ended = false;
@@ -90,10 +89,10 @@ export class DailyRollingFile {
   }
 
   /** Appends one chunk (log lines; a string is written as UTF-8), rolling first when the day has changed. */
-  write(chunk: string | Buffer): boolean {
-    if (this.#ended) return false;
+  write(chunk: string | Buffer): void {
+    if (this.#ended) return;
     if (this.#now() >= this.#rollAt) this.roll();
-    return this.#stream.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    this.#stream.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 
   /** Archives the active file and starts a new one. Called by `write`; public for tests and tools. */
@@ -106,7 +105,7 @@ export class DailyRollingFile {
       if (!isMissing(error)) this.#onError(error as Error);
     }
     this.#stream = this.#open();
-    this.#closing.push(closeStream(old.boom));
+    this.#closing.push(closeWhenWritten(old));
     const now = this.#now();
     this.#periodStart = now;
     this.#rollAt = nextLocalMidnight(now);
@@ -116,18 +115,14 @@ export class DailyRollingFile {
   /** Writes whatever is buffered, synchronously. For `process.on('exit')`, where nothing async runs. */
   flushSync(): void {
     if (this.#ended) return;
-    try {
-      this.#stream.boom.flushSync();
-    } catch {
-      // not open yet, or a write in flight: nothing more can be done synchronously
-    }
+    this.#stream.flushSync();
   }
 
   /** Writes what is buffered, closes the file, and settles when every descriptor is closed. */
   async end(): Promise<void> {
     if (!this.#ended) {
       this.#ended = true;
-      this.#closing.push(closeStream(this.#stream.boom));
+      this.#closing.push(closeWhenWritten(this.#stream));
     }
     await Promise.all([...this.#closing, this.maintenance]);
   }
@@ -144,12 +139,9 @@ export class DailyRollingFile {
     }
   }
 
-  #open(): ByteStream {
+  #open(): FdWriter {
     // Opened synchronously (once a day) so the descriptor exists before any rename can happen.
-    const fd = openSync(this.activePath, 'a');
-    const stream = openByteStream(fd);
-    stream.boom.on('error', (error: Error) => this.#onError(error));
-    return stream;
+    return new FdWriter(openSync(this.activePath, 'a'), (error) => this.#onError(error));
   }
 
   #archivePath(day: string): string {
@@ -177,12 +169,14 @@ export class DailyRollingFile {
   }
 }
 
-function closeStream(stream: SonicBoom): Promise<void> {
-  return new Promise((resolve) => {
-    stream.once('close', () => resolve());
-    stream.once('error', () => resolve());
-    stream.end();
-  });
+/** Closes a file's descriptor once everything queued for it is written. */
+async function closeWhenWritten(writer: FdWriter): Promise<void> {
+  await writer.idle();
+  try {
+    closeSync(writer.fd);
+  } catch {
+    // already closed
+  }
 }
 
 function escapeRegExp(text: string): string {

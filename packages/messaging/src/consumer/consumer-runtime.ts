@@ -81,6 +81,8 @@ export class ConsumerRuntime {
   /** Lanes that asked for fetching to pause (backpressure); the stream is paused while any does. */
   readonly #pressing = new Set<PartitionLane>();
   #pressureWatch: NodeJS.Timeout | undefined;
+  /** Taking the records fetched before fetching paused (`#takeFetched`). */
+  #taking = false;
   #commitFailuresInARow = 0;
   /** Aborted by `stop`: ends the loop's back-off at once. */
   readonly #stopped = new AbortController();
@@ -225,6 +227,11 @@ export class ConsumerRuntime {
   #pump(stream: MessagesStream<Buffer, Buffer, string, Buffer>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       stream.on('data', (message: Message<Buffer, Buffer, string, Buffer>) => this.#dispatch(message));
+      // Emitted as a fetch's answer is about to be pushed into the stream: paused, the stream keeps its
+      // records, so they are taken once the push is done.
+      stream.on('fetch', () => {
+        if (this.#pressing.size > 0) queueMicrotask(() => this.#takeFetched());
+      });
       stream.once('error', reject);
       stream.once('close', () => resolve());
       stream.once('end', () => resolve());
@@ -251,7 +258,7 @@ export class ConsumerRuntime {
       memo: undefined,
       commit: message.commit as () => Promise<void>,
     };
-    lane.offer(record);
+    lane.offer(record, this.#taking);
   }
 
   /**
@@ -259,6 +266,9 @@ export class ConsumerRuntime {
    * making progress holds half its limit, and resumed when every such lane is down to a quarter. A lane
    * that stops making progress (a partition in retries) no longer holds the others back: after a second
    * without progress its hold is dropped and it falls back to dropping and rewinding its own records.
+   *
+   * Pausing stops fetching, not the delivery of what was fetched: the records of answers already in
+   * (or in flight) still go to their lanes (`#takeFetched`).
    */
   #pressure(lane: PartitionLane, on: boolean): void {
     if (on) {
@@ -266,6 +276,8 @@ export class ConsumerRuntime {
       if (this.#pressing.size === 1) {
         this.#stream?.pause();
         this.#pressureWatch ??= setInterval(() => this.#checkPressure(), 250).unref();
+        // Called while the client pushes a fetch's records: the rest of them are taken once it is done.
+        queueMicrotask(() => this.#takeFetched());
       }
       return;
     }
@@ -277,6 +289,27 @@ export class ConsumerRuntime {
     const now = Date.now();
     for (const lane of this.#pressing) if (now - lane.lastProgressAt > 1000) this.#pressing.delete(lane);
     if (this.#pressing.size === 0) this.#resumeFetching();
+  }
+
+  /**
+   * Takes the records a paused stream holds into their lanes, in order and even past the lanes' limits:
+   * they are in memory already, and fetching stays paused until the lanes are down to a quarter again.
+   * A fetch's answer holds the records of every partition, one partition after the other; left in the
+   * paused stream, those behind the partition whose lane asked for the pause waited for that lane, and
+   * the lanes took turns instead of running side by side (each idle while its leases were being taken).
+   */
+  #takeFetched(): void {
+    const stream = this.#stream;
+    if (this.#taking || this.#stopping || !stream || this.#pressing.size === 0) return;
+    this.#taking = true;
+    try {
+      // `read` hands each record to the stream's 'data' listener (`#dispatch`).
+      while (stream.readableLength > 0 && stream.read() !== null) {
+        if (this.#stopping) break;
+      }
+    } finally {
+      this.#taking = false;
+    }
   }
 
   #resumeFetching(): void {

@@ -138,8 +138,13 @@ export class PartitionLane {
     return this.#pressing;
   }
 
-  /** Takes a fetched record; returns false when it was dropped (duplicate, or no room). */
-  offer(record: ConsumedRecord): boolean {
+  /**
+   * Takes a fetched record; returns false when it was dropped (duplicate, or no room). `beyondLimit`:
+   * the record is kept even past the lane's limits (the runtime passes it for records fetched before it
+   * paused fetching: they are in memory anyway, and only fetching more would add to it); a lane that is
+   * already dropping still drops it.
+   */
+  offer(record: ConsumedRecord, beyondLimit = false): boolean {
     if (this.#stopping) return false;
     const expected = this.#expected;
     if (expected !== undefined && record.offset < expected) return false; // re-fetched after a rebalance
@@ -154,7 +159,10 @@ export class PartitionLane {
     }
     this.#state = 'flowing';
     this.#lastRewindCandidate = undefined;
-    if (this.queued >= this.#limits.maxQueuedRecords || this.#queuedBytes >= this.#limits.maxQueuedBytes) {
+    if (
+      !beyondLimit &&
+      (this.queued >= this.#limits.maxQueuedRecords || this.#queuedBytes >= this.#limits.maxQueuedBytes)
+    ) {
       this.#state = 'full';
       return false;
     }
