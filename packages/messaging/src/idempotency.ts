@@ -132,6 +132,8 @@ interface GateCommands {
 /** Done marks waiting to be written together (write-behind). */
 interface DoneBatch {
   keys: string[];
+  /** The events of `keys`, in the same order. */
+  eventIds: string[];
   written: Promise<void>;
   /** Sends the batch without waiting for the rest of `DONE_BATCH_MS`. */
   writeNow(): void;
@@ -331,6 +333,7 @@ export class IdempotencyGate {
     let batch = this.#openBatch;
     if (!batch) {
       const keys: string[] = [];
+      const eventIds: string[] = [];
       let writeNow = () => {};
       // Marks gather for a moment (or until the batch is full, or somebody settles), then go out in one call.
       const due = new Promise<void>((resolve) => {
@@ -344,25 +347,23 @@ export class IdempotencyGate {
         if (this.#openBatch?.keys === keys) this.#openBatch = undefined;
         return this.#writeDone(keys);
       });
-      batch = { keys, written, writeNow };
+      batch = { keys, eventIds, written, writeNow };
       this.#openBatch = batch;
       this.#unwritten.add(written);
-      written.then(
-        () => this.#unwritten.delete(written),
-        () => this.#unwritten.delete(written),
-      );
+      const settled = () => {
+        this.#unwritten.delete(written);
+        // Its events are no longer pending, unless a later batch took one of them over.
+        for (const id of eventIds) if (this.#markPending.get(id) === written) this.#markPending.delete(id);
+      };
+      written.then(settled, settled);
     }
     batch.keys.push(key);
+    batch.eventIds.push(eventId);
+    this.#markPending.set(eventId, batch.written);
     if (batch.keys.length >= DONE_BATCH_MAX) {
       this.#openBatch = undefined;
       batch.writeNow();
     }
-    const written = batch.written;
-    this.#markPending.set(eventId, written);
-    const forget = () => {
-      if (this.#markPending.get(eventId) === written) this.#markPending.delete(eventId);
-    };
-    written.then(forget, forget);
   }
 
   /** Writes done marks in one call; tried again (it is idempotent) while Redis is away. */

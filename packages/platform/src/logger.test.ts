@@ -4,11 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { createLogger, flushLogger, type LogSink, lineWriter } from './logger.ts';
+import { createLogger, flushLogger, type LineValue, type LogSink, lineWriter } from './logger.ts';
 
 function capture(): LogSink & { lines: string[] } {
   const lines: string[] = [];
   return { lines, write: (line: string) => lines.push(line) };
+}
+
+/** A sink that takes chunks of bytes, as stdout and the file do: lines may then be written as bytes. */
+function chunkCapture(): LogSink & { lines(): string[]; chunks: Buffer[] } {
+  const chunks: Buffer[] = [];
+  return {
+    chunks,
+    lines: () =>
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .split(/(?<=\n)/),
+    write: () => assert.fail('a chunk sink gets chunks only'),
+    writeChunk: (bytes) => chunks.push(bytes),
+  };
 }
 
 describe('createLogger', () => {
@@ -197,6 +211,79 @@ describe('lineWriter', () => {
     assert.ok(!('absent' in line));
     assert.ok(byWriter.endsWith('}\n'));
     assert.ok(!byWriter.includes('user1001') && !byWriter.includes('s3cret'));
+  });
+
+  it('writes the same bytes when every sink takes chunks (the line goes into the chunk as bytes)', async () => {
+    const sink = chunkCapture();
+    const logger = createLogger({ service: 'notification-service', logDir: false, consoleSink: sink });
+    const child = logger.child({ notifier: 'log', note: 'ünïcode "bindings"' });
+    const keys = [
+      'topic',
+      'partition',
+      'offset',
+      'customerEmail',
+      'secret',
+      'absent',
+      'ratio',
+      'big',
+      'text',
+    ];
+    const cases: LineValue[][] = [
+      [
+        'order.created.v1',
+        2,
+        '12345',
+        'user1001@example.com',
+        's3cret',
+        undefined,
+        Number.NaN,
+        -1.5,
+        'plain',
+      ],
+      ['t', 0, '0', 'not-an-email', 'x', undefined, 1e21, 2 ** 53, 'a"\\\n\u0000é😀\ud800\u007f'],
+    ];
+    // ASCII with quotes, backslashes and a tab: escaped although no character is outside ASCII.
+    cases.push(['to"pic\\', 1, '1', 'a@b.c', 'y', 'present', 0, 7, 'tab\there']);
+    const messages = ['record "processed" ✓', 'record "processed"', 'back\\slash'];
+    for (const values of cases) {
+      for (const msg of messages) {
+        const fields: Record<string, unknown> = {};
+        keys.forEach((key, index) => {
+          fields[key] = values[index];
+        });
+        child.info(fields, msg);
+        lineWriter(child, 'info', keys)(values, msg);
+      }
+    }
+    await flushLogger(logger);
+    const lines = sink.lines().filter((line) => line.length > 0);
+    assert.equal(lines.length, cases.length * messages.length * 2);
+    const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"');
+    for (let index = 0; index < lines.length; index += 2) {
+      assert.equal(withoutTime(lines[index + 1]!), withoutTime(lines[index]!), `line ${index}: as pino's`);
+    }
+    assert.ok(!lines.join('').includes('user1001') && !lines.join('').includes('s3cret'));
+  });
+
+  it('lines written as bytes and by pino keep their order across chunks', async () => {
+    const sink = chunkCapture();
+    const logger = createLogger({ service: 's', logDir: false, consoleSink: sink });
+    const write = lineWriter(logger, 'info', ['n', 'pad']);
+    const pad = 'x'.repeat(200);
+    for (let n = 0; n < 5000; n++) {
+      if (n % 3 === 0) logger.info({ n, pad }, 'by pino');
+      else write([n, pad], 'by the writer');
+    }
+    await flushLogger(logger);
+    assert.ok(sink.chunks.length > 1, 'more than one chunk');
+    const numbers = sink
+      .lines()
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line).n);
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: 5000 }, (_, n) => n),
+    );
   });
 
   it("follows the logger's level, also when it changes at runtime", async () => {

@@ -9,6 +9,7 @@
  * e-mail fields masked before a line is serialised, whatever the caller passes in.
  */
 import { type Logger, pino } from 'pino';
+import { ChunkBuffer } from './chunk-buffer.ts';
 import { FdWriter } from './fd-writer.ts';
 import { formatLogLine } from './log-format.ts';
 import { maskEmail } from './mask.ts';
@@ -125,10 +126,10 @@ function copyOf(source: Record<string, unknown>): Record<string, unknown> {
 /**
  * Fans lines out to several sinks; owns their shutdown. Chunk sinks (stdout, the file) get the lines of
  * the last few milliseconds as one write (`FLUSH_MS`, or sooner past `FLUSH_BYTES`): a write per line
- * cost more than building the line did (every asynchronous write wakes a thread-pool thread). The chunk is encoded to UTF-8 once, here, and the
- * same bytes go to every chunk sink (each encoding a string of its own was a tenth of the consume path).
- * Other sinks (pretty console, test captures) get each line at once, as it is logged. Buffered lines are
- * written at shutdown and at exit.
+ * cost more than building the line did (every asynchronous write wakes a thread-pool thread). The lines
+ * are encoded to UTF-8 once, into the chunk (`chunk-buffer.ts`), and the same bytes go to every chunk
+ * sink. Other sinks (pretty console, test captures) get each line at once, as it is logged. Buffered
+ * lines are written at shutdown and at exit.
  */
 const FLUSH_MS = 10;
 const FLUSH_BYTES = 256 * 1024;
@@ -137,8 +138,8 @@ class LogTee {
   readonly sinks: LogSink[];
   readonly #chunked: LogSink[];
   readonly #perLine: LogSink[];
-  #pending: string[] = [];
-  #pendingLength = 0;
+  /** Lines waiting for the chunk sinks, as bytes. */
+  readonly chunk: ChunkBuffer;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -146,7 +147,16 @@ class LogTee {
     this.sinks = sinks;
     this.#chunked = sinks.filter((sink) => sink.writeChunk !== undefined);
     this.#perLine = sinks.filter((sink) => sink.writeChunk === undefined);
+    // A little more than a chunk: a line that would not fit hands the chunk on early.
+    this.chunk = new ChunkBuffer(FLUSH_BYTES + 64 * 1024, (bytes) => {
+      for (const sink of this.#chunked) sink.writeChunk?.(bytes);
+    });
     live.add(this);
+  }
+
+  /** True when every sink takes chunks: a line may then be written as bytes only (`lineWriter`). */
+  get bytesOnly(): boolean {
+    return this.#perLine.length === 0 && !this.#closed;
   }
 
   write(line: string): void {
@@ -157,21 +167,21 @@ class LogTee {
     }
     for (const sink of this.#perLine) sink.write(line);
     if (this.#chunked.length === 0) return;
-    this.#pending.push(line);
-    this.#pendingLength += line.length;
-    if (this.#pendingLength >= FLUSH_BYTES) this.#drain();
+    this.chunk.room(line.length * 3);
+    this.chunk.utf8(line);
+    this.wrote();
+  }
+
+  /** A line was added to `chunk`: it goes out with the chunk. */
+  wrote(): void {
+    if (this.chunk.used >= FLUSH_BYTES) this.#drain();
     else this.#timer ??= setTimeout(this.#drain, FLUSH_MS).unref();
   }
 
   readonly #drain = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const lines = this.#pending;
-    if (lines.length === 0) return;
-    this.#pending = [];
-    this.#pendingLength = 0;
-    const chunk = Buffer.from(lines.length === 1 ? lines[0]! : lines.join(''), 'utf8');
-    for (const sink of this.#chunked) sink.writeChunk?.(chunk);
+    this.chunk.flush();
   };
 
   flushSync(): void {
@@ -320,14 +330,23 @@ export function lineWriter(
       logger[level](fields, msg);
     };
   }
+  const tee = stream;
   const head = `{"level":${JSON.stringify(level)}`;
   const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
   const names = keys.map((key) => `,${JSON.stringify(key)}:`);
   const clean = keys.map((key): ((value: unknown) => unknown) | undefined =>
     EMAILS.has(key) ? maskEmail : SECRETS.has(key) ? () => '[REDACTED]' : undefined,
   );
-  return (values, msg) => {
-    if (logger.levelVal > threshold) return;
+  // The same parts as bytes, for the chunk.
+  const headBytes = Buffer.from(head);
+  const bindingBytes = Buffer.from(bindings);
+  const nameBytes = names.map((name) => Buffer.from(name));
+  const msgBytes = Buffer.from(',"msg":');
+  const endBytes = Buffer.from('}\n');
+  const fixedRoom = headBytes.length + 40 + bindingBytes.length + msgBytes.length + endBytes.length;
+  const nameRoom = nameBytes.reduce((sum, name) => sum + name.length, 0);
+
+  const asString = (values: readonly LineValue[], msg: string): string => {
     let line = head + isoTimestamp() + bindings;
     for (let index = 0; index < names.length; index++) {
       const value = values[index];
@@ -338,7 +357,39 @@ export function lineWriter(
         typeof cleaned === 'number' && !Number.isFinite(cleaned) ? 'null' : JSON.stringify(cleaned);
       line += names[index]! + json;
     }
-    stream.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
+    return `${line},"msg":${JSON.stringify(msg)}}\n`;
+  };
+
+  return (values, msg) => {
+    if (logger.levelVal > threshold) return;
+    if (!tee.bytesOnly) {
+      tee.write(asString(values, msg));
+      return;
+    }
+    const chunk = tee.chunk;
+    let room = fixedRoom + nameRoom + msg.length * 6 + 2;
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index];
+      room += typeof value === 'string' ? value.length * 6 + 2 : 32;
+    }
+    chunk.room(room);
+    chunk.bytes(headBytes);
+    chunk.ascii(isoTimestamp());
+    chunk.bytes(bindingBytes);
+    for (let index = 0; index < nameBytes.length; index++) {
+      const value = values[index];
+      if (value === undefined) continue;
+      const cleanValue = clean[index];
+      const cleaned = cleanValue ? cleanValue(value) : value;
+      chunk.bytes(nameBytes[index]!);
+      if (typeof cleaned === 'string') chunk.jsonString(cleaned);
+      else if (typeof cleaned === 'number') chunk.jsonNumber(cleaned);
+      else chunk.utf8(JSON.stringify(cleaned) ?? 'null');
+    }
+    chunk.bytes(msgBytes);
+    chunk.jsonString(msg);
+    chunk.bytes(endBytes);
+    tee.wrote();
   };
 }
 
