@@ -32,7 +32,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
         message:
           `Order confirmation: eventId=${e.eventId}, orderId=${e.orderId}, email=${maskEmail(e.customerEmail)}, ` +
           `amount=${decimalToPlainString(e.totalAmount)} ${e.currency}`,
-        event: { ...e },
+        event: e,
         eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }
@@ -48,7 +48,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
           `Shipping update: eventId=${e.eventId}, orderId=${e.orderId}, email=${maskEmail(e.customerEmail)}, ` +
           `status ${e.previousStatus} (${statusNames[e.previousStatus] ?? 'unknown'}) -> ` +
           `${e.currentStatus} (${statusNames[e.currentStatus] ?? 'unknown'})`,
-        event: { ...e },
+        event: e,
         eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }
@@ -62,7 +62,7 @@ export function notificationFor(decoded: DecodedEvent): Notification {
         message:
           `Product created: eventId=${e.eventId}, productId=${e.productId}, name=${e.productName}, ` +
           `price=${decimalToPlainString(e.price)} ${e.currency}, stock=${e.stockQuantity}`,
-        event: { ...e },
+        event: e,
         eventJson: () => encodeEvent(decoded.type, e).toString('utf8'),
       };
     }

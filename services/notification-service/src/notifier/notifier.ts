@@ -16,8 +16,8 @@ export interface Notification {
   recipient?: string | undefined;
   /** Human-readable text (e-mail addresses in it are masked). */
   message: string;
-  /** The event's fields (decimals and instants as their exact text). */
-  event: Record<string, unknown>;
+  /** The event's fields (decimals and instants as their exact text); the decoded event itself, not to be changed. */
+  event: Readonly<Record<string, unknown>>;
   /**
    * The event encoded by the contracts' codec, exactly as it travels on Kafka (made on demand: only the
    * webhook notifier needs it).
