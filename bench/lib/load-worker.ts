@@ -30,7 +30,11 @@ export interface LoadSpec {
   /** Requests per second (open mode). */
   rate?: number;
   durationMs: number;
-  /** Requests sent before this much time has passed are not recorded (closed mode only). */
+  /**
+   * Requests sent (closed mode) or due (open mode) before this much time has passed are not recorded.
+   * In open mode the rate holds from the start: the measured window begins with the connections open and
+   * the code paths warm, and a stall inside the window still counts in full.
+   */
   warmupMs?: number;
   /** A request without an answer after this long counts as an error. */
   timeoutMs?: number;
@@ -137,8 +141,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     ended = performance.now();
   } else {
     const rate = spec.rate ?? 1000;
-    const total = Math.round((rate * spec.durationMs) / 1000);
+    const warmupMs = spec.warmupMs ?? 0;
+    const total = Math.round((rate * (warmupMs + spec.durationMs)) / 1000);
     const t0 = performance.now();
+    const measureFrom = t0 + warmupMs;
     const idle = [...connections];
     /** Due times of requests waiting for a free connection (they count as latency). */
     const waiting: number[] = [];
@@ -147,8 +153,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     let outstanding = 0;
     await new Promise<void>((resolve) => {
       const dispatch = (connection: HttpConnection, dueAt: number) => {
-        maxSendLagMs = Math.max(maxSendLagMs, performance.now() - dueAt);
-        send(connection, dueAt, true, () => {
+        const measured = dueAt >= measureFrom;
+        if (measured) maxSendLagMs = Math.max(maxSendLagMs, performance.now() - dueAt);
+        send(connection, dueAt, measured, () => {
           outstanding--;
           if (waitingHead < waiting.length) dispatch(connection, waiting[waitingHead++]!);
           else idle.push(connection);
@@ -173,7 +180,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       };
       tick();
     });
-    started = t0;
+    started = measureFrom;
     ended = performance.now();
   }
   clearInterval(sweep);
