@@ -60,10 +60,10 @@ export interface LaneHooks {
 type LaneState = 'flowing' | 'full' | 'rewinding';
 
 /**
- * A lane whose records are handled without real I/O (the log notifier, leases taken ahead) would go from
- * record to record in promise callbacks alone, and nothing else would run meanwhile: no socket read (the
- * answer to the leases it asked for, the next fetch), no timer, no heartbeat. After this long it lets the
- * event loop turn once.
+ * A lane whose records are handled without real I/O (the log notifier, leases taken ahead) goes from
+ * record to record synchronously (docs/decisions/0012), and nothing else would run meanwhile: no socket
+ * read (the answer to the leases it asked for, the next fetch), no timer, no heartbeat. After this long
+ * it lets the event loop turn once.
  */
 const YIELD_AFTER_MS = 2;
 /**
