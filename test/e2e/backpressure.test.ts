@@ -126,7 +126,7 @@ test('a stuck partition stays bounded while the others flow, and loses or reorde
   assert.ok(maxQueued > 0, 'the sampler saw the lanes at work');
 });
 
-test('a stuck partition with a backlog of many fetches holds at most what two fetches bring', async () => {
+test('a stuck partition with a backlog of many fetches holds at most what two fetches bring', async (t) => {
   // Three records stuck in retries (~2 s, past the second after which the lane lets fetching go on),
   // then a backlog of 20,000 records: about six fetches' worth (1 MiB per partition and fetch).
   const stuckFirst = Array.from({ length: 3 }, (_, i) => order(`fail-bp-backlog-${i}`));
@@ -177,6 +177,7 @@ test('a stuck partition with a backlog of many fetches holds at most what two fe
   } finally {
     clearInterval(sampler);
   }
+  t.diagnostic(`records held at most: ${maxQueued} (bound ${bound}, backlog ${backlog.length})`);
   assert.ok(maxQueued > laneLimit, `the stuck lane did fill up (saw ${maxQueued})`);
   assert.ok(maxQueued <= bound, `memory bounded: at most ${bound} records held, saw ${maxQueued}`);
 });
