@@ -40,6 +40,22 @@ function order(customerId: string): { key: string; value: Buffer } {
   return { key: event.orderId, value: encodeEvent('OrderCreated', event) };
 }
 
+/** Samples notification-service's health every `everyMs` for the most records its lanes held. */
+function watchQueuedRecords(everyMs: number): { max(): number; stop(): void } {
+  let max = 0;
+  const sampler = setInterval(async () => {
+    try {
+      const health = (await (await fetch(`${notification.url}/actuator/health`)).json()) as {
+        components: { kafka?: { details?: { queuedRecords?: number } } };
+      };
+      max = Math.max(max, health.components.kafka?.details?.queuedRecords ?? 0);
+    } catch {
+      // the sampler only observes
+    }
+  }, everyMs);
+  return { max: () => max, stop: () => clearInterval(sampler) };
+}
+
 before(async () => {
   const { kafkaBootstrap, redisHost, redisPort } = infra();
   bootstrap = kafkaBootstrap;
@@ -77,17 +93,7 @@ test('a stuck partition stays bounded while the others flow, and loses or reorde
     ...flowing.map((r) => ({ topic, partition: 1, key: r.key, value: r.value })),
   ]);
 
-  let maxQueued = 0;
-  const sampler = setInterval(async () => {
-    try {
-      const health = (await (await fetch(`${notification.url}/actuator/health`)).json()) as {
-        components: { kafka?: { details?: { queuedRecords?: number } } };
-      };
-      maxQueued = Math.max(maxQueued, health.components.kafka?.details?.queuedRecords ?? 0);
-    } catch {
-      // the sampler only observes
-    }
-  }, 50);
+  const queued = watchQueuedRecords(50);
 
   try {
     const sentLines = () =>
@@ -121,9 +127,9 @@ test('a stuck partition stays bounded while the others flow, and loses or reorde
       stuck.map((r) => r.key),
     );
   } finally {
-    clearInterval(sampler);
+    queued.stop();
   }
-  assert.ok(maxQueued > 0, 'the sampler saw the lanes at work');
+  assert.ok(queued.max() > 0, 'the sampler saw the lanes at work');
 });
 
 test('a stuck partition with a backlog of many fetches holds at most what two fetches bring', async (t) => {
@@ -148,17 +154,7 @@ test('a stuck partition with a backlog of many fetches holds at most what two fe
   const bound = laneLimit * 3 + 2 * perFetch;
   assert.ok(bound < backlog.length / 2, `the bound (${bound}) is far below the backlog`);
 
-  let maxQueued = 0;
-  const sampler = setInterval(async () => {
-    try {
-      const health = (await (await fetch(`${notification.url}/actuator/health`)).json()) as {
-        components: { kafka?: { details?: { queuedRecords?: number } } };
-      };
-      maxQueued = Math.max(maxQueued, health.components.kafka?.details?.queuedRecords ?? 0);
-    } catch {
-      // the sampler only observes
-    }
-  }, 20);
+  const queued = watchQueuedRecords(20);
   try {
     const sent = () =>
       notification
@@ -175,8 +171,9 @@ test('a stuck partition with a backlog of many fetches holds at most what two fe
       'in offset order, none skipped, none twice',
     );
   } finally {
-    clearInterval(sampler);
+    queued.stop();
   }
+  const maxQueued = queued.max();
   t.diagnostic(`records held at most: ${maxQueued} (bound ${bound}, backlog ${backlog.length})`);
   assert.ok(maxQueued > laneLimit, `the stuck lane did fill up (saw ${maxQueued})`);
   assert.ok(maxQueued <= bound, `memory bounded: at most ${bound} records held, saw ${maxQueued}`);
