@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { queryObjects } from 'node:v8';
 import { sleep } from './errors.ts';
 import { FINAL_COMMIT_WAIT_MS, PartitionLane } from './partition-lane.ts';
 import type { ConsumedRecord, Outcome } from './types.ts';
@@ -442,5 +443,50 @@ describe('PartitionLane', () => {
     while (lane.busy) await tick();
     await lane.stop(600_000);
     assert.equal(commitSignal?.aborted, true, 'the commit was told to give up');
+  });
+
+  test('lets go of handled records at once, while later ones still wait', async () => {
+    // A handled record the lane kept referencing would live on into the old generation (docs/decisions/0007).
+    // The records are of their own class so that the heap can be asked how many of them are still alive
+    // (`queryObjects` collects all garbage first).
+    class TrackedRecord {
+      readonly topic = 't';
+      readonly partition = 0;
+      readonly timestamp = 0n;
+      readonly key = Buffer.from('k');
+      readonly value = Buffer.from('v');
+      readonly headers = [];
+      readonly offset: bigint;
+      constructor(offset: bigint) {
+        this.offset = offset;
+      }
+    }
+    const committed: bigint[] = [];
+    const release = deferred();
+    const lane = new PartitionLane(
+      't',
+      0,
+      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+      {
+        handle: async (r) => {
+          if (r.offset === 3n) await release.promise;
+          return sent;
+        },
+        commit: async (r) => {
+          committed.push(r.offset);
+          return true;
+        },
+        outcome: () => {},
+        stalled: () => {},
+        rewind: () => {},
+      },
+    );
+    for (const offset of [0n, 1n, 2n, 3n, 4n]) lane.offer(new TrackedRecord(offset));
+    while (lane.handledCount < 3 || committed.at(-1) !== 2n) await tick();
+    assert.equal(lane.queued, 2, 'records 3 (under way) and 4 still wait');
+    assert.equal(queryObjects(TrackedRecord, { format: 'count' }), 2, 'only the waiting records are alive');
+    release.resolve();
+    while (lane.busy) await tick();
+    assert.equal(committed.at(-1), 4n);
   });
 });

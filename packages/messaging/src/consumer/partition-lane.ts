@@ -82,7 +82,13 @@ export class PartitionLane {
   readonly #abort = new AbortController();
   /** The commits' signal: aborted once the final commit at stop had its moment. */
   readonly #commitAbort = new AbortController();
-  #queue: ConsumedRecord[] = [];
+  /**
+   * Records from `#head` on wait; the slots before it were handled and are emptied at once, so that a
+   * handled record (its buffers, its decoded event) is garbage as soon as its commit no longer needs it,
+   * not only when the array is next compacted: a record kept a few scavenges longer is promoted to the
+   * old generation and only freed by a full collection (docs/decisions/0007).
+   */
+  #queue: (ConsumedRecord | undefined)[] = [];
   #head = 0;
   #queuedBytes = 0;
   /** Offset of the next record this lane expects; undefined until the first record arrives. */
@@ -204,7 +210,7 @@ export class PartitionLane {
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
     const keep = this.#head + (this.#running ? 1 : 0);
-    if (this.#prepared > keep) this.#hooks.discard?.(this.#queue.slice(keep, this.#prepared));
+    if (this.#prepared > keep) this.#hooks.discard?.(this.#waiting(keep, this.#prepared));
     this.#prepared = Math.min(this.#prepared, keep);
     this.#queue = this.#queue.slice(0, keep);
     this.#release();
@@ -256,9 +262,14 @@ export class PartitionLane {
         continue;
       }
       stallDelay = 250;
+      this.#queue[this.#head] = undefined;
       this.#head++;
       this.#queuedBytes -= sizeOf(record);
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#prepared = 0;
+        this.#head = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#prepared = Math.max(0, this.#prepared - this.#head);
         this.#head = 0;
@@ -330,7 +341,12 @@ export class PartitionLane {
     const to = this.#queue.length;
     if (to <= from) return;
     this.#prepared = to;
-    prepare(this.#queue.slice(from, to));
+    prepare(this.#waiting(from, to));
+  }
+
+  /** Queued records `from` (at or after `#head`: not handled yet, so none is emptied) up to `to`. */
+  #waiting(from: number, to: number): ConsumedRecord[] {
+    return this.#queue.slice(from, to) as ConsumedRecord[];
   }
 
   #release(): void {
