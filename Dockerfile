@@ -33,4 +33,4 @@ USER node
 EXPOSE 8081 8082 8083
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.SERVER_PORT||{'order-service':8081,'notification-service':8082,'product-service':8083}[process.env.SERVICE])+'/actuator/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["sh", "-c", "exec node --max-semi-space-size=16 dist/${SERVICE}.mjs"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=8 --heap-growing-percent=100 dist/${SERVICE}.mjs"]
