@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { queryObjects } from 'node:v8';
 import { sleep } from './errors.ts';
-import { FINAL_COMMIT_WAIT_MS, PartitionLane } from './partition-lane.ts';
-import type { ConsumedRecord, Outcome } from './types.ts';
+import { FINAL_COMMIT_WAIT_MS, type LaneLimits, PartitionLane } from './partition-lane.ts';
+import type { ConsumedRecord, Outcome, RecordHandler } from './types.ts';
 
 function record(offset: number, partition = 0): ConsumedRecord {
   return {
@@ -58,6 +58,25 @@ function harness(limits = { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 }) {
       return d.resolve;
     },
   };
+}
+
+/** A lane (with room to spare unless `limits` say otherwise) whose commits all succeed, in `committed`. */
+function committingLane(
+  handle: RecordHandler,
+  limits: LaneLimits = { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
+) {
+  const committed: bigint[] = [];
+  const lane = new PartitionLane('t', 0, limits, {
+    handle,
+    commit: async (r) => {
+      committed.push(r.offset);
+      return true;
+    },
+    outcome: () => {},
+    stalled: () => {},
+    rewind: () => {},
+  });
+  return { lane, committed };
 }
 
 describe('PartitionLane', () => {
@@ -262,22 +281,11 @@ describe('PartitionLane', () => {
     assert.deepEqual(discarded, unhandled, 'prepared but never handled: discarded');
   });
   test('commitIntervalMs: commits at most that often, always the last handled record, and on stop', async () => {
-    const committed: bigint[] = [];
-    const lane = new PartitionLane(
-      't',
-      0,
-      { maxQueuedRecords: 1000, maxQueuedBytes: 1 << 24, commitIntervalMs: 200 },
-      {
-        handle: async () => sent,
-        commit: async (r) => {
-          committed.push(r.offset);
-          return true;
-        },
-        outcome: () => {},
-        stalled: () => {},
-        rewind: () => {},
-      },
-    );
+    const { lane, committed } = committingLane(async () => sent, {
+      maxQueuedRecords: 1000,
+      maxQueuedBytes: 1 << 24,
+      commitIntervalMs: 200,
+    });
     for (let offset = 0; offset < 50; offset++) lane.offer(record(offset));
     while (lane.busy) await tick();
     assert.deepEqual(committed, [0n], 'the first commit goes at once; the rest wait for the interval');
@@ -349,31 +357,16 @@ describe('PartitionLane', () => {
   test('stop() ends a wait at once (a retry back-off): the record stays uncommitted for the next owner', {
     timeout: 10_000,
   }, async () => {
-    const committed: bigint[] = [];
     let sawAbort = false;
-    const lane = new PartitionLane(
-      't',
-      0,
-      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
-      {
-        handle: async (r, signal) => {
-          if (r.offset === 1n) return sent;
-          // The second record fails and waits for its next attempt: a back-off far longer than the test.
-          await sleep(600_000, signal).catch((error: unknown) => {
-            sawAbort = signal.aborted;
-            throw error;
-          });
-          return sent;
-        },
-        commit: async (r) => {
-          committed.push(r.offset);
-          return true;
-        },
-        outcome: () => {},
-        stalled: () => {},
-        rewind: () => {},
-      },
-    );
+    const { lane, committed } = committingLane(async (r, signal) => {
+      if (r.offset === 1n) return sent;
+      // The second record fails and waits for its next attempt: a back-off far longer than the test.
+      await sleep(600_000, signal).catch((error: unknown) => {
+        sawAbort = signal.aborted;
+        throw error;
+      });
+      return sent;
+    });
     lane.offer(record(1));
     lane.offer(record(2));
     await tick();
@@ -383,28 +376,13 @@ describe('PartitionLane', () => {
   });
 
   test('a send under way when stop() is called finishes and is committed', { timeout: 10_000 }, async () => {
-    const committed: bigint[] = [];
     const sending = deferred();
     let signalDuringSend: AbortSignal | undefined;
-    const lane = new PartitionLane(
-      't',
-      0,
-      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
-      {
-        handle: async (_r, signal) => {
-          signalDuringSend = signal;
-          await sending.promise; // the send itself ignores the stop (the gate shields it)
-          return sent;
-        },
-        commit: async (r) => {
-          committed.push(r.offset);
-          return true;
-        },
-        outcome: () => {},
-        stalled: () => {},
-        rewind: () => {},
-      },
-    );
+    const { lane, committed } = committingLane(async (_r, signal) => {
+      signalDuringSend = signal;
+      await sending.promise; // the send itself ignores the stop (the gate shields it)
+      return sent;
+    });
     lane.offer(record(5));
     lane.offer(record(6));
     await tick();
@@ -461,26 +439,11 @@ describe('PartitionLane', () => {
         this.offset = offset;
       }
     }
-    const committed: bigint[] = [];
     const release = deferred();
-    const lane = new PartitionLane(
-      't',
-      0,
-      { maxQueuedRecords: 100, maxQueuedBytes: 1 << 20 },
-      {
-        handle: async (r) => {
-          if (r.offset === 3n) await release.promise;
-          return sent;
-        },
-        commit: async (r) => {
-          committed.push(r.offset);
-          return true;
-        },
-        outcome: () => {},
-        stalled: () => {},
-        rewind: () => {},
-      },
-    );
+    const { lane, committed } = committingLane(async (r) => {
+      if (r.offset === 3n) await release.promise;
+      return sent;
+    });
     for (const offset of [0n, 1n, 2n, 3n, 4n]) lane.offer(new TrackedRecord(offset));
     while (lane.handledCount < 3 || committed.at(-1) !== 2n) await tick();
     assert.equal(lane.queued, 2, 'records 3 (under way) and 4 still wait');
