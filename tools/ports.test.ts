@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { canConnect, getFreePort, getFreePorts, isPortFree, waitForPort } from './ports.ts';
+import {
+  canConnect,
+  ephemeralPortRange,
+  getFreePort,
+  getFreePorts,
+  isPortFree,
+  waitForPort,
+} from './ports.ts';
 
 test('getFreePorts returns distinct free loopback ports', async () => {
   const ports = await getFreePorts(6);
@@ -9,6 +16,14 @@ test('getFreePorts returns distinct free loopback ports', async () => {
   for (const port of ports) {
     assert.ok(port > 0 && port < 65536);
     assert.equal(await isPortFree(port), true);
+  }
+});
+
+test('free ports lie outside the range outgoing connections take their local ports from', async () => {
+  const [low, high] = ephemeralPortRange();
+  assert.ok(low > 0 && low <= high && high < 65536, `${low}-${high}`);
+  for (const port of await getFreePorts(20)) {
+    assert.ok(port < low || port > high, `${port} is outside ${low}-${high}`);
   }
 });
 
